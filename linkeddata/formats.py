@@ -1,0 +1,86 @@
+"""Every syntax we read or write, with all its facts in one record: the single table negotiation,
+Content-Type, extension URLs, ``?format=``, CLI choices and docs all read."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .errors import UnknownFormatError
+
+
+@dataclass(frozen=True)
+class Format:
+    """One representation we can send (and, for RDF, read)."""
+
+    name: str
+    """Short name used by ``?format=`` and ``--format``."""
+    media_type: str
+    """The media type we send in Content-Type."""
+    label: str
+    extension: str
+    """File extension without the dot (``doc/x.ttl``)."""
+    aliases: tuple[str, ...] = ()
+    """Other media types we accept in Accept/Content-Type but never send."""
+    textual: bool = True
+    """Text formats carry ``charset=utf-8``."""
+    oxigraph: ox.RdfFormat | ox.QueryResultsFormat | None = None
+    datasets: bool = False
+    """True for quad syntaxes (N-Quads, TriG)."""
+
+    @property
+    def content_type(self) -> str:
+        return f"{self.media_type}; charset=utf-8" if self.textual else self.media_type
+
+    def accepts_media_type(self, media_type: str) -> bool:
+        return media_type == self.media_type or media_type in self.aliases
+
+
+TURTLE = Format("turtle", "text/turtle", "Turtle", "ttl", ("application/x-turtle",), oxigraph=ox.RdfFormat.TURTLE)
+JSON_LD = Format("jsonld", "application/ld+json", "JSON-LD", "jsonld", ("application/json",), oxigraph=ox.RdfFormat.JSON_LD)
+RDF_XML = Format("rdfxml", "application/rdf+xml", "RDF/XML", "rdf", ("application/xml", "text/xml"), oxigraph=ox.RdfFormat.RDF_XML)
+N_TRIPLES = Format("ntriples", "application/n-triples", "N-Triples", "nt", ("text/plain",), oxigraph=ox.RdfFormat.N_TRIPLES)
+N_QUADS = Format("nquads", "application/n-quads", "N-Quads", "nq", (), oxigraph=ox.RdfFormat.N_QUADS, datasets=True)
+TRIG = Format("trig", "application/trig", "TriG", "trig", (), oxigraph=ox.RdfFormat.TRIG, datasets=True)
+HTML = Format("html", "text/html", "HTML", "html", ("application/xhtml+xml",))
+
+RDF_FORMATS: tuple[Format, ...] = (TURTLE, JSON_LD, RDF_XML, N_TRIPLES, N_QUADS, TRIG)
+"""RDF syntaxes in our preference order: ties in negotiation go to the earlier one."""
+DOCUMENT_FORMATS: tuple[Format, ...] = (*RDF_FORMATS, HTML)
+"""What a resource document offers; a browser's Accept picks HTML by its explicit ``text/html``."""
+
+SPARQL_JSON = Format("json", "application/sparql-results+json", "SPARQL JSON", "srj", ("application/json",),
+                     oxigraph=ox.QueryResultsFormat.JSON)
+SPARQL_XML = Format("xml", "application/sparql-results+xml", "SPARQL XML", "srx", ("application/xml", "text/xml"),
+                    oxigraph=ox.QueryResultsFormat.XML)
+SPARQL_CSV = Format("csv", "text/csv", "CSV", "csv", (), oxigraph=ox.QueryResultsFormat.CSV)
+SPARQL_TSV = Format("tsv", "text/tab-separated-values", "TSV", "tsv", (), oxigraph=ox.QueryResultsFormat.TSV)
+SELECT_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)
+ASK_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML)
+
+READABLE_RDF: tuple[Format, ...] = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, N_QUADS, TRIG)
+"""Syntaxes accepted as input (validator, contributions)."""
+
+
+def by_name(name: str, choices: tuple[Format, ...] = DOCUMENT_FORMATS) -> Format:
+    """The format called ``name`` (``turtle``) or with that extension (``ttl``) among ``choices``."""
+    for fmt in choices:
+        if name in (fmt.name, fmt.extension):
+            return fmt
+    offered = ", ".join(f.name for f in choices)
+    raise UnknownFormatError(f"Unknown format {name!r}; choose one of: {offered}")
+
+
+def by_extension(extension: str, choices: tuple[Format, ...] = READABLE_RDF) -> Format | None:
+    """The format a file extension (without dot, case-insensitive) names, or None."""
+    ext = extension.lower().lstrip(".")
+    aliases = {"n3": "ttl", "json": "jsonld", "owl": "rdf", "xml": "rdf"}
+    ext = aliases.get(ext, ext)
+    return next((f for f in choices if f.extension == ext), None)
+
+
+def by_media_type(media_type: str, choices: tuple[Format, ...] = READABLE_RDF) -> Format | None:
+    """The format a Content-Type header names (parameters ignored), or None."""
+    bare = media_type.split(";", 1)[0].strip().lower()
+    return next((f for f in choices if f.accepts_media_type(bare)), None)
