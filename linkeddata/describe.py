@@ -1,0 +1,101 @@
+"""What the server says about one resource: its triples, the closure over its blank nodes, the triples
+pointing at it, and the labels of what it links to — paged so no description is unbounded."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TypeVar
+
+import pyoxigraph as ox
+
+from .namespaces import RDFS, SKOS
+from .store import Store
+
+LABEL_PROPERTIES = (ox.NamedNode(str(SKOS.prefLabel)), ox.NamedNode(str(RDFS.label)))
+PAGE_SIZE = 1000
+"""Triples (outgoing plus incoming) per page of a description."""
+_MAX_BNODE_CLOSURE = 10_000
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True)
+class Description:
+    """One page of the description of ``iri``. Quads keep their graph so TriG/N-Quads show provenance."""
+
+    iri: str
+    outgoing: list[ox.Quad]
+    """Triples with the resource as subject, then those of the blank nodes it reaches."""
+    incoming: list[ox.Quad]
+    context: list[ox.Quad]
+    """Labels of the resources the page links to."""
+    page: int
+    has_next: bool
+
+    @property
+    def quads(self) -> list[ox.Quad]:
+        return _unique(itertools.chain(self.outgoing, self.incoming, self.context))
+
+    @property
+    def triples(self) -> list[ox.Triple]:
+        return _unique(q.triple for q in self.quads)
+
+
+def exists(store: Store, iri: str) -> bool:
+    """True when the store has at least one triple about ``iri``."""
+    return next(store.quads(ox.NamedNode(iri)), None) is not None
+
+
+def describe(store: Store, iri: str, page: int = 1, page_size: int = PAGE_SIZE) -> Description:
+    """Page ``page`` (1-based) of the description of ``iri``; blank-node closure rides with its triple."""
+    node = ox.NamedNode(iri)
+    direct = itertools.chain(
+        ((q, "out") for q in store.quads(node)),
+        ((q, "in") for q in store.quads(None, None, node) if q.subject != node),
+    )
+    window = list(itertools.islice(direct, (page - 1) * page_size, page * page_size + 1))
+    has_next = len(window) > page_size
+    window = window[:page_size]
+    outgoing = [q for q, side in window if side == "out"]
+    incoming = [q for q, side in window if side == "in"]
+    outgoing += _bnode_closure(store, (q.object for q in outgoing))
+    linked = {q.object for q in outgoing if isinstance(q.object, ox.NamedNode)}
+    linked |= {q.subject for q in incoming if isinstance(q.subject, ox.NamedNode)}
+    linked.discard(node)
+    context = [label for term in sorted(linked, key=lambda t: t.value) for label in labels_of(store, term)]
+    return Description(iri, outgoing, incoming, context, page, has_next)
+
+
+def labels_of(store: Store, node: ox.NamedNode) -> list[ox.Quad]:
+    return [q for prop in LABEL_PROPERTIES for q in store.quads(node, prop)]
+
+
+def best_label(store: Store, iri: str, languages: Sequence[str] = ("en",)) -> str | None:
+    """The label of ``iri`` in the first of ``languages`` that has one, else any English or plain one."""
+    literals = [q.object for q in labels_of(store, ox.NamedNode(iri)) if isinstance(q.object, ox.Literal)]
+    for lang in (*languages, "en", None):
+        for literal in literals:
+            if literal.language == lang or (lang and (literal.language or "").startswith(lang + "-")):
+                return literal.value
+    return literals[0].value if literals else None
+
+
+def _bnode_closure(store: Store, objects: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]) -> list[ox.Quad]:
+    seen: set[ox.BlankNode] = set()
+    pending = [o for o in objects if isinstance(o, ox.BlankNode)]
+    found: list[ox.Quad] = []
+    while pending and len(found) < _MAX_BNODE_CLOSURE:
+        bnode = pending.pop()
+        if bnode in seen:
+            continue
+        seen.add(bnode)
+        for quad in store.quads(bnode):
+            found.append(quad)
+            if isinstance(quad.object, ox.BlankNode):
+                pending.append(quad.object)
+    return found
+
+
+def _unique(items: Iterable[_T]) -> list[_T]:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,89 @@
+"""Reading RDF files into the store: each source folder's files become named graphs, and a malformed
+file stops the load with ``file:line:col`` rather than serving a silently smaller dataset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import formats
+from .errors import RdfSyntaxError
+from .namespaces import BASE, GRAPH
+from .store import EmbeddedStore
+
+
+@dataclass(frozen=True)
+class Source:
+    """A folder of RDF files and the named graph (or graph prefix) its content goes to."""
+
+    folder: Path
+    graph_prefix: str
+    per_file: bool
+    """True: one graph per file (``graph/data/meetings``); False: one graph for the folder."""
+
+    def graph_for(self, path: Path) -> str:
+        return f"{self.graph_prefix}/{path.stem}" if self.per_file else self.graph_prefix
+
+
+def sources(root: Path) -> list[Source]:
+    """The project's bundled sources: the ontology, the shapes and the data (each data file its own graph)."""
+    return [
+        Source(root / "ontology", str(GRAPH["ontology"]), per_file=False),
+        Source(root / "shapes", str(GRAPH["shapes"]), per_file=False),
+        Source(root / "data", str(GRAPH["data"]), per_file=True),
+    ]
+
+
+def rdf_files(folder: Path) -> list[Path]:
+    """RDF files directly in ``folder`` (sorted, so loads are reproducible)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if p.is_file() and formats.by_extension(p.suffix) is not None)
+
+
+def parse_file(path: Path, base_iri: str = BASE) -> list[ox.Triple]:
+    """Triples of one RDF file, or ``RdfSyntaxError`` naming the file, line and column."""
+    fmt = formats.by_extension(path.suffix)
+    if fmt is None or not isinstance(fmt.oxigraph, ox.RdfFormat):
+        raise RdfSyntaxError(f"not a known RDF file extension: {path.suffix!r}", source=str(path))
+    return parse_bytes(path.read_bytes(), fmt, source=str(path), base_iri=base_iri)
+
+
+def parse_bytes(data: bytes, fmt: formats.Format, *, source: str = "<input>", base_iri: str = BASE) -> list[ox.Triple]:
+    """Triples of an RDF document held in memory (quads are flattened to their triples)."""
+    assert isinstance(fmt.oxigraph, ox.RdfFormat), f"{fmt.name} is not an RDF syntax"
+    try:
+        return [q.triple for q in ox.parse(data, format=fmt.oxigraph, base_iri=base_iri)]
+    except SyntaxError as err:
+        raise _located(err, source) from None
+    except ValueError as err:  # pyoxigraph reports some IRI and encoding errors as ValueError
+        raise RdfSyntaxError(str(err), source=source) from None
+
+
+def load_sources(store: EmbeddedStore, root: Path) -> dict[str, int]:
+    """Load every bundled source file into ``store``; returns triple counts per graph."""
+    counts: dict[str, int] = {}
+    for source in sources(root):
+        for path in rdf_files(source.folder):
+            triples = parse_file(path)
+            graph = source.graph_for(path)
+            node = ox.NamedNode(graph)
+            store.add_quads(ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
+            counts[graph] = counts.get(graph, 0) + len(triples)
+    return counts
+
+
+def iter_source_files(root: Path) -> Iterator[Path]:
+    for source in sources(root):
+        yield from rdf_files(source.folder)
+
+
+def _located(err: SyntaxError, source: str) -> RdfSyntaxError:
+    """pyoxigraph puts the (1-based) line and column in the SyntaxError; keep only the reason in the message."""
+    message = str(err.args[0]) if err.args else str(err)
+    if message.startswith("Parser error") and ": " in message:
+        message = message.split(": ", 1)[1]
+    return RdfSyntaxError(message, source=source, line=err.lineno, column=err.offset)

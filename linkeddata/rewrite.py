@@ -1,0 +1,66 @@
+"""Base-IRI rewriting: the data keep the canonical namespace; responses speak the serving origin's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from .namespaces import BASE
+
+
+@dataclass(frozen=True)
+class IriRewriter:
+    """Maps IRIs between the canonical base and the public base the server is reached at."""
+
+    public_base: str
+    canonical_base: str = BASE
+
+    @property
+    def identity(self) -> bool:
+        return self.public_base == self.canonical_base
+
+    def to_public(self, iri: str) -> str:
+        return self._swap(iri, self.canonical_base, self.public_base)
+
+    def to_canonical(self, iri: str) -> str:
+        return self._swap(iri, self.public_base, self.canonical_base)
+
+    def text_to_canonical(self, text: str) -> str:
+        """Rewrite public IRIs inside a text (a SPARQL query, a contribution) to canonical ones."""
+        return text if self.identity else text.replace(self.public_base, self.canonical_base)
+
+    def term(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
+        if isinstance(term, ox.NamedNode):
+            return ox.NamedNode(self.to_public(term.value)) if not self.identity else term
+        if isinstance(term, ox.Triple):
+            return self.triple(term)
+        return term
+
+    def triple(self, triple: ox.Triple) -> ox.Triple:
+        if self.identity:
+            return triple
+        subject = self.term(triple.subject)
+        obj = self.term(triple.object)
+        assert not isinstance(subject, ox.Literal)
+        return ox.Triple(subject, ox.NamedNode(self.to_public(triple.predicate.value)), obj)
+
+    def quad(self, quad: ox.Quad) -> ox.Quad:
+        if self.identity:
+            return quad
+        triple = self.triple(quad.triple)
+        graph = quad.graph_name
+        if isinstance(graph, ox.NamedNode):
+            graph = ox.NamedNode(self.to_public(graph.value))
+        return ox.Quad(triple.subject, triple.predicate, triple.object, graph)
+
+    def triples(self, triples: Iterable[ox.Triple]) -> Iterator[ox.Triple]:
+        return (self.triple(t) for t in triples)
+
+    def quads(self, quads: Iterable[ox.Quad]) -> Iterator[ox.Quad]:
+        return (self.quad(q) for q in quads)
+
+    @staticmethod
+    def _swap(iri: str, old: str, new: str) -> str:
+        return new + iri[len(old):] if old != new and iri.startswith(old) else iri

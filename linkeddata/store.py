@@ -1,0 +1,116 @@
+"""The RDF store the server reads: the interface every backend offers, and the embedded default (pyoxigraph)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from typing import Protocol
+
+import pyoxigraph as ox
+
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+Subject = ox.NamedNode | ox.BlankNode | ox.Triple
+Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+class Store(Protocol):
+    """What the server needs from a store. Graph names are plain IRI strings."""
+
+    @property
+    def generation(self) -> int:
+        """Increases with every write, so caches and ETags can tell the data changed."""
+
+    @property
+    def last_modified(self) -> float:
+        """POSIX time of the last write (or of the load)."""
+
+    def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
+              obj: Term | None = None, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Quads matching the pattern, across all graphs unless ``graph`` is given."""
+
+    def query(self, sparql: str, *, default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None) -> QueryResult:
+        """Run a read-only SPARQL query; the default graph is the union of all graphs unless named."""
+
+    def graph_names(self) -> list[str]: ...
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        """Atomically set the content of one named graph."""
+
+    def drop_graph(self, graph: str) -> None: ...
+
+    def __len__(self) -> int: ...
+
+
+class EmbeddedStore:
+    """In-process pyoxigraph store: the zero-setup default."""
+
+    def __init__(self, path: str | None = None) -> None:
+        self._store = ox.Store(path) if path else ox.Store()
+        self._generation = 0
+        self._last_modified = time.time()
+        self._write_lock = threading.Lock()
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    @property
+    def last_modified(self) -> float:
+        return self._last_modified
+
+    @property
+    def oxigraph(self) -> ox.Store:
+        """The underlying pyoxigraph store, for bulk operations (loading, dumps)."""
+        return self._store
+
+    def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
+              obj: Term | None = None, graph: str | None = None) -> Iterator[ox.Quad]:
+        graph_node = ox.NamedNode(graph) if graph else None
+        return iter(self._store.quads_for_pattern(subject, predicate, obj, graph_node))
+
+    def query(self, sparql: str, *, default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None) -> QueryResult:
+        if default_graphs is None:
+            return self._store.query(sparql, use_default_graph_as_union=True,
+                                     named_graphs=_nodes(named_graphs))
+        return self._store.query(sparql, default_graph=_nodes(default_graphs) or [],
+                                 named_graphs=_nodes(named_graphs))
+
+    def graph_names(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        # One SPARQL update is one transaction in Oxigraph: readers see the old graph or the new one.
+        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+        update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+        with self._write_lock:
+            self._store.update(update)
+            self._touch()
+
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        with self._write_lock:
+            self._store.extend(quads)
+            self._touch()
+
+    def drop_graph(self, graph: str) -> None:
+        node = ox.NamedNode(graph)
+        with self._write_lock:
+            if self._has_graph(node):
+                self._store.remove_graph(node)
+            self._touch()
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def _has_graph(self, node: ox.NamedNode) -> bool:
+        return bool(self._store.contains_named_graph(node))
+
+    def _touch(self) -> None:
+        self._generation += 1
+        self._last_modified = time.time()
+
+
+def _nodes(iris: list[str] | None) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None:
+    return None if iris is None else [ox.NamedNode(i) for i in iris]
