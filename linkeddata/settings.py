@@ -1,0 +1,58 @@
+"""Configuration, read once (from the command line and ``LINKEDDATA_*`` environment variables) into a frozen object."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+"""Where ``ontology/``, ``shapes/`` and ``data/`` live in a checkout."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path = PROJECT_ROOT
+    """Folder holding ``ontology/``, ``shapes/`` and ``data/``."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    public_url: str | None = None
+    """Origin (and path) clients reach us at; every IRI in responses is rewritten to it. Default: host and port."""
+    trust_proxy: bool = False
+    """Honour X-Forwarded-Proto/Host when computing the public origin of a request."""
+    workers: int = 1
+    query_timeout: float = 10.0
+    """Seconds a SPARQL query may run before it is stopped and answered with 503."""
+    query_workers: int = 2
+    """Processes that run SPARQL queries, so a slow query never blocks the server."""
+    max_query_length: int = 100_000
+    """Characters in a SPARQL query: longer gets 414 (GET) or 413 (POST)."""
+    max_result_rows: int = 10_000
+    service_allowlist: tuple[str, ...] = ()
+    """SPARQL SERVICE endpoints a query may call. Empty: SERVICE is refused."""
+    max_body_bytes: int = 5_000_000
+    """Largest contribution or validation request body."""
+    tokens_file: Path | None = None
+    """File of write tokens (``name:sha256-hex`` per line). None: writes are disabled."""
+
+    @property
+    def public_base(self) -> str:
+        """The public URL with exactly one trailing slash: the prefix that replaces the canonical base."""
+        url = self.public_url or f"http://{self.host}:{self.port}/"
+        return url.rstrip("/") + "/"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
+
+
+def from_env(environ: dict[str, str] | None = None) -> Settings:
+    """Settings with ``LINKEDDATA_<NAME>`` environment variables applied over the defaults."""
+    env = os.environ if environ is None else environ
+    settings = Settings()
+    casts = {"root": Path, "port": int, "workers": int, "query_timeout": float, "query_workers": int,
+             "max_query_length": int, "max_result_rows": int, "max_body_bytes": int, "tokens_file": Path,
+             "trust_proxy": lambda v: v.lower() in ("1", "true", "yes"),
+             "service_allowlist": lambda v: tuple(filter(None, v.split())), "host": str, "public_url": str}
+    changes = {name: cast(env[f"LINKEDDATA_{name.upper()}"]) for name, cast in casts.items()
+               if f"LINKEDDATA_{name.upper()}" in env}
+    return replace(settings, **changes)
