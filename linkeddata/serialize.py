@@ -1,0 +1,48 @@
+"""Writing RDF in every offered syntax, with the public IRIs of the serving origin: prefixes and the
+JSON-LD context follow the rewriting, so ``bc:Meeting`` compacts whatever origin answers."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+import rdflib
+
+from . import formats
+from .namespaces import PREFIXES
+from .rewrite import IriRewriter
+
+
+def public_prefixes(rewriter: IriRewriter) -> dict[str, str]:
+    return {name: rewriter.to_public(ns) for name, ns in PREFIXES.items()}
+
+
+def jsonld_context(rewriter: IriRewriter) -> dict[str, object]:
+    """The JSON-LD context we publish at ``/context.jsonld``: our prefixes, in the public namespace."""
+    return {"@context": public_prefixes(rewriter)}
+
+
+def serialize(quads: Sequence[ox.Quad], fmt: formats.Format, rewriter: IriRewriter) -> bytes:
+    """Quads rewritten to public IRIs, in ``fmt``; triple syntaxes get the merged, de-duplicated graph."""
+    public = list(rewriter.quads(quads))
+    if fmt is formats.JSON_LD:
+        return _compact_jsonld(public, rewriter)
+    assert isinstance(fmt.oxigraph, ox.RdfFormat), f"{fmt.name} is not an RDF syntax"
+    items: list[ox.Quad] | list[ox.Triple] = public if fmt.datasets else list(dict.fromkeys(q.triple for q in public))
+    prefixed = fmt.oxigraph in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
+    # ``id:`` would force escaped slashes (id:meeting\/x) in Turtle; full IRIs read better there.
+    prefixes = {k: v for k, v in public_prefixes(rewriter).items() if k != "id"} if prefixed else None
+    data = ox.serialize(items, format=fmt.oxigraph, prefixes=prefixes)
+    assert data is not None
+    return data
+
+
+def _compact_jsonld(quads: list[ox.Quad], rewriter: IriRewriter) -> bytes:
+    """JSON-LD compacted with our context (inline, so no consumer has to fetch it)."""
+    triples = list(dict.fromkeys(q.triple for q in quads))
+    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+    graph = rdflib.Graph().parse(data=ntriples.decode("utf-8"), format="nt")
+    context = jsonld_context(rewriter)["@context"]
+    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
+    return json.dumps(json.loads(text), ensure_ascii=False, indent=1).encode("utf-8")
