@@ -73,3 +73,16 @@ def negotiate(accept: str | None, offers: Sequence[Format]) -> Format:
     if q <= 0.0:
         raise NotAcceptableError([f.media_type for f in offers])
     return fmt
+
+
+def negotiate_language(header: str | None, offered: Sequence[str], default: str = "en") -> str:
+    """The offered language tag the Accept-Language header prefers (RFC 9110 §12.5.4, basic filtering)."""
+    best, best_q = default, 0.0
+    for member in (header or "").split(","):
+        tag, *params = (part.strip() for part in member.split(";"))
+        q = _quality(params)
+        primary = tag.lower().split("-")[0]
+        for lang in offered:
+            if (primary == lang or tag == "*") and q > best_q:
+                best, best_q = lang, q
+    return best

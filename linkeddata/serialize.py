@@ -32,7 +32,7 @@ def serialize(quads: Sequence[ox.Quad], fmt: formats.Format, rewriter: IriRewrit
     items: list[ox.Quad] | list[ox.Triple] = public if fmt.datasets else list(dict.fromkeys(q.triple for q in public))
     prefixed = fmt.oxigraph in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
     # ``id:`` would force escaped slashes (id:meeting\/x) in Turtle; full IRIs read better there.
-    prefixes = {k: v for k, v in public_prefixes(rewriter).items() if k != "id"} if prefixed else None
+    prefixes = _used_prefixes(public, rewriter) if prefixed else None
     data = ox.serialize(items, format=fmt.oxigraph, prefixes=prefixes)
     assert data is not None
     return data
@@ -46,3 +46,11 @@ def _compact_jsonld(quads: list[ox.Quad], rewriter: IriRewriter) -> bytes:
     context = jsonld_context(rewriter)["@context"]
     text = graph.serialize(format="json-ld", context=context, auto_compact=True)
     return json.dumps(json.loads(text), ensure_ascii=False, indent=1).encode("utf-8")
+
+
+def _used_prefixes(quads: list[ox.Quad], rewriter: IriRewriter) -> dict[str, str]:
+    """Only the prefixes whose namespace some IRI of ``quads`` is in (``id:`` never: it would need escapes)."""
+    iris = {t.value for q in quads for t in (q.subject, q.predicate, q.object) if isinstance(t, ox.NamedNode)}
+    iris |= {str(q.object.datatype.value) for q in quads if isinstance(q.object, ox.Literal)}
+    candidates = {k: v for k, v in public_prefixes(rewriter).items() if k != "id"}
+    return {k: v for k, v in candidates.items() if any(iri.startswith(v) for iri in iris)}

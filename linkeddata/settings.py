@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,22 @@ class Settings:
         """The public URL with exactly one trailing slash: the prefix that replaces the canonical base."""
         url = self.public_url or f"http://{self.host}:{self.port}/"
         return url.rstrip("/") + "/"
+
+    def to_json(self) -> str:
+        """A JSON form, for handing the settings to worker processes."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["root"] = str(self.root)
+        data["tokens_file"] = str(self.tokens_file) if self.tokens_file else None
+        data["service_allowlist"] = list(self.service_allowlist)
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> Settings:
+        data = json.loads(text)
+        data["root"] = Path(data["root"])
+        data["tokens_file"] = Path(data["tokens_file"]) if data["tokens_file"] else None
+        data["service_allowlist"] = tuple(data["service_allowlist"])
+        return cls(**data)
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]

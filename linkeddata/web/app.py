@@ -6,7 +6,7 @@ from fastapi import FastAPI
 
 from ..dataset import Dataset
 from ..settings import Settings
-from . import errors, resources, site, sparql
+from . import errors, middleware, resources, site, sparql
 from .context import AppContext
 
 
@@ -16,6 +16,7 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
                   openapi_url="/api/openapi.json")
     app.state.ctx = AppContext(settings, dataset or Dataset.load(settings.root))
     errors.install(app)
+    middleware.install(app)
     app.include_router(sparql.router)
     app.include_router(site.router)
     app.include_router(resources.router)  # last: its catch-all paths must not shadow the others

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
 from ..errors import (
     BadInputError,
@@ -15,7 +15,12 @@ from ..errors import (
     QueryTimeoutError,
     ResourceNotFoundError,
 )
+from ..formats import HTML, Format
+from ..negotiation import negotiate
+from .context import public_base
+from .pages import render
 
+PLAIN = Format("text", "text/plain", "Plain text", "txt")
 STATUS: dict[type[LinkedDataError], int] = {
     PayloadTooLargeError: 413,
     BadInputError: 400,
@@ -35,13 +40,29 @@ def status_for(error: LinkedDataError) -> int:
     return 500
 
 
+TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 406: "Not acceptable", 413: "Too large",
+          503: "Unavailable", 500: "Server error"}
+
+
 async def _handle(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LinkedDataError)
     status = status_for(exc)
-    headers = {"Vary": "Accept"} if isinstance(exc, NotAcceptableError) else {}
+    headers = {"Vary": "Accept"}
     if isinstance(exc, QueryTimeoutError):
         headers["Retry-After"] = "5"
+    if _wants_html(request.headers.get("accept")):
+        body = render("error.html", status=status, title=TITLES.get(status, "Error"), message=str(exc),
+                      lang="en", base=public_base(request), alternates=[])
+        return HTMLResponse(body, status_code=status, headers=headers)
     return PlainTextResponse(str(exc) + "\n", status_code=status, headers=headers)
+
+
+def _wants_html(accept: str | None) -> bool:
+    """Browsers (whose Accept names text/html explicitly) get an HTML error page; everyone else plain text."""
+    try:
+        return negotiate(accept, (PLAIN, HTML)) is HTML and "text/html" in (accept or "")
+    except NotAcceptableError:
+        return False
 
 
 def install(app: FastAPI) -> None:

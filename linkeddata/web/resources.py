@@ -1,5 +1,138 @@
-"""(being written)"""
+"""Dereferencing: things under ``id/`` answer 303 to their document under ``doc/``; documents, the
+ontology and the shapes are negotiated (or fixed by an extension); unknown IRIs answer 404 first."""
 
-from fastapi import APIRouter
+from __future__ import annotations
+
+from fastapi import APIRouter, Query
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from .. import formats
+from ..describe import describe, exists
+from ..errors import ResourceNotFoundError
+from ..namespaces import BASE, GRAPH, ONTOLOGY_VERSION
+from ..negotiation import negotiate, negotiate_language
+from ..serialize import serialize
+from .context import app_context, public_base, rewriter
+from .pages import LANGUAGES, PageBuilder, render
+from .representation import representation
 
 router = APIRouter()
+READ = ["GET", "HEAD"]
+
+
+def choose_format(request: Request, extension: str | None, format_param: str | None) -> tuple[formats.Format, bool]:
+    """(format, negotiated?): an extension or ``?format=`` fixes it; otherwise the Accept header decides."""
+    if extension:
+        return formats.by_name(extension), False
+    if format_param:
+        return formats.by_name(format_param), False
+    return negotiate(request.headers.get("accept"), formats.DOCUMENT_FORMATS), True
+
+
+def split_extension(path: str) -> tuple[str, str | None]:
+    """``meeting/x.ttl`` → (``meeting/x``, ``ttl``) when the extension is one we serve."""
+    stem, dot, ext = path.rpartition(".")
+    if dot and "/" not in ext and any(ext == f.extension for f in formats.DOCUMENT_FORMATS):
+        return stem, ext
+    return path, None
+
+
+def resolve_thing(request: Request, path: str) -> str:
+    """The canonical IRI of ``id/{path}`` as requested (decoded, then raw), or ResourceNotFoundError."""
+    store = app_context(request).dataset.store
+    raw = request.scope.get("raw_path", b"").decode("latin-1")
+    raw_tail = raw.split("/id/", 1)[1] if "/id/" in raw else path
+    for candidate in dict.fromkeys([path, split_extension(raw_tail)[0], raw_tail]):
+        iri = BASE + "id/" + candidate
+        if exists(store, iri):
+            return iri
+    raise ResourceNotFoundError(f"No resource is published at {public_base(request)}id/{path}")
+
+
+@router.api_route("/id/{path:path}", methods=READ, include_in_schema=False)
+def thing(request: Request, path: str) -> Response:
+    """A non-information resource: 303 See Other to the document that describes it."""
+    if path.endswith("/"):
+        return RedirectResponse(f"{public_base(request)}id/{path.rstrip('/')}", status_code=301)
+    iri = resolve_thing(request, path)
+    location = rewriter(request).to_public(iri).replace("/id/", "/doc/", 1)
+    return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
+
+
+@router.api_route("/doc/{path:path}", methods=READ, include_in_schema=False)
+def document(request: Request, path: str, page: int = Query(1, ge=1, le=100_000),
+             format: str | None = None) -> Response:
+    """The document about ``id/{path}``: negotiated, or in the format its extension names."""
+    stem, ext = split_extension(path)
+    iri = resolve_thing(request, stem)
+    fmt, negotiated = choose_format(request, ext, format)
+    dataset = app_context(request).dataset
+    description = describe(dataset.store, iri, page=page)
+    rw = rewriter(request)
+    doc_url = rw.to_public(iri).replace("/id/", "/doc/", 1)
+    query = f"?page={page}" if page > 1 else ""
+    links = [f'<{doc_url}?page={page + 1}>; rel="next"'] if description.has_next else []
+    if page > 1:
+        links.append(f'<{doc_url}?page={page - 1}>; rel="prev"')
+    alternates = [(f"{doc_url}.{f.extension}{query}", f) for f in formats.DOCUMENT_FORMATS]
+    if fmt is formats.HTML:
+        lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES)
+        view = PageBuilder(dataset.store, rw, lang).resource(description)
+        body = render("resource.html", page=view, lang=lang, alternates=alternates, description=description,
+                      doc_url=doc_url, base=public_base(request))
+    else:
+        body = serialize(description.quads, fmt, rw)
+    return representation(request, body, fmt, negotiated=negotiated, last_modified=dataset.store.last_modified,
+                          alternates=alternates, content_location=f"{doc_url}.{fmt.extension}{query}", links=links)
+
+
+def _graph_document(request: Request, graph: str, name: str, extension: str | None, format_param: str | None,
+                    template: str) -> Response:
+    """A whole named graph (the ontology, the shapes) as one negotiated document at ``/{name}``."""
+    fmt, negotiated = choose_format(request, extension, format_param)
+    dataset = app_context(request).dataset
+    rw = rewriter(request)
+    url = f"{public_base(request)}{name}"
+    alternates = [(f"{url}.{f.extension}", f) for f in formats.DOCUMENT_FORMATS]
+    quads = list(dataset.store.quads(graph=graph))
+    if fmt is formats.HTML:
+        from .ontology_page import build  # deferred: only the HTML path needs it
+
+        lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES)
+        body = render(template, doc=build(dataset.store, rw, lang, graph), lang=lang, alternates=alternates,
+                      base=public_base(request))
+    else:
+        body = serialize(quads, fmt, rw)
+    return representation(request, body, fmt, negotiated=negotiated, last_modified=dataset.store.last_modified,
+                          alternates=alternates, content_location=f"{url}.{fmt.extension}")
+
+
+@router.api_route("/ontology", methods=READ, include_in_schema=False)
+@router.api_route(f"/ontology/{ONTOLOGY_VERSION}", methods=READ, include_in_schema=False)
+def ontology(request: Request, format: str | None = None) -> Response:
+    """The ontology document; its hash terms (``ontology#Meeting``) resolve here."""
+    return _graph_document(request, str(GRAPH["ontology"]), "ontology", None, format, "ontology.html")
+
+
+@router.api_route("/ontology.{ext}", methods=READ, include_in_schema=False)
+def ontology_file(request: Request, ext: str) -> Response:
+    return _graph_document(request, str(GRAPH["ontology"]), "ontology", _known(ext), None, "ontology.html")
+
+
+@router.api_route("/shapes", methods=READ, include_in_schema=False)
+def shapes(request: Request, format: str | None = None) -> Response:
+    """The SHACL shapes document; its hash shapes (``shapes#MeetingShape``) resolve here."""
+    return _graph_document(request, str(GRAPH["shapes"]), "shapes", None, format, "shapes.html")
+
+
+@router.api_route("/shapes.{ext}", methods=READ, include_in_schema=False)
+def shapes_file(request: Request, ext: str) -> Response:
+    return _graph_document(request, str(GRAPH["shapes"]), "shapes", _known(ext), None, "shapes.html")
+
+
+def _known(ext: str) -> str:
+    if formats.by_extension(ext, formats.DOCUMENT_FORMATS) is None and ext != "html":
+        raise ResourceNotFoundError(f"No document with extension .{ext}")
+    return ext
+

@@ -1,5 +1,104 @@
-"""(being written)"""
+"""Site-wide documents: the home page, the dataset description (VoID), dumps, the JSON-LD context,
+``sitemap.xml``, ``robots.txt`` and the stylesheet."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.sax.saxutils import escape
 
 from fastapi import APIRouter
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from .. import formats
+from ..errors import ResourceNotFoundError
+from ..namespaces import BASE, DATASET_IRI
+from ..negotiation import negotiate_language
+from ..serialize import jsonld_context
+from ..void import DUMP_FORMATS, dump_path
+from .context import app_context, public_base, rewriter
+from .home import build_home
+from .pages import LANGUAGES, render
+from .representation import representation
 
 router = APIRouter()
+READ = ["GET", "HEAD"]
+_STATIC = Path(__file__).parent / "static"
+_STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+
+
+@router.api_route("/", methods=READ, include_in_schema=False)
+def home(request: Request) -> Response:
+    """The home page: what the dataset is, its mechanisms and meetings on a timeline, and the ways in."""
+    dataset = app_context(request).dataset
+    lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES)
+    base = public_base(request)
+    void_doc = base + "doc/dataset/vn-cn-border"
+    alternates = [(f"{void_doc}.{f.extension}", f) for f in formats.RDF_FORMATS]
+    body = render("home.html", home=build_home(dataset.store, rewriter(request), lang), lang=lang, base=base,
+                  alternates=alternates, dumps=[(base + dump_path(f, gz), f, gz) for f in DUMP_FORMATS for gz in (False, True)])
+    return representation(request, body, formats.HTML, negotiated=False, last_modified=dataset.store.last_modified,
+                          alternates=alternates)
+
+
+@router.api_route("/.well-known/void", methods=READ, include_in_schema=False)
+def well_known_void(request: Request) -> Response:
+    """RFC 8615 well-known location of the VoID description: the dataset IRI's document."""
+    return RedirectResponse(rewriter(request).to_public(str(DATASET_IRI)).replace("/id/", "/doc/", 1),
+                            status_code=303, headers={"Vary": "Accept"})
+
+
+@router.api_route("/dumps/{name}", methods=READ, include_in_schema=False)
+def dump(request: Request, name: str) -> Response:
+    """The whole dataset, plain or gzipped, generated from the store and cached until it changes."""
+    for fmt in DUMP_FORMATS:
+        for gzipped in (False, True):
+            if f"dumps/{name}" == dump_path(fmt, gzipped):
+                dataset = app_context(request).dataset
+                data = dataset.dump(fmt, public_base(request), gzipped)
+                served = formats.Format(fmt.name + ".gz", "application/gzip", fmt.label + " (gzip)", fmt.extension + ".gz",
+                                        textual=False) if gzipped else fmt
+                return representation(request, data.body, served, negotiated=False,
+                                      last_modified=dataset.store.last_modified)
+    raise ResourceNotFoundError(f"No dump called {name!r}")
+
+
+@router.api_route("/context.jsonld", methods=READ, include_in_schema=False)
+def context(request: Request) -> Response:
+    """The JSON-LD context our JSON-LD documents are compacted with (also inlined in each of them)."""
+    body = json.dumps(jsonld_context(rewriter(request)), indent=1).encode()
+    return representation(request, body, formats.JSON_LD, negotiated=False,
+                          last_modified=app_context(request).dataset.store.last_modified)
+
+
+@router.api_route("/robots.txt", methods=READ, include_in_schema=False)
+def robots(request: Request) -> Response:
+    body = f"User-agent: *\nAllow: /\nDisallow: /sparql\nSitemap: {public_base(request)}sitemap.xml\n"
+    return Response(body, media_type="text/plain; charset=utf-8")
+
+
+@router.api_route("/sitemap.xml", methods=READ, include_in_schema=False)
+def sitemap(request: Request) -> Response:
+    """Every document we publish: one per resource under ``id/``, plus the ontology and shapes."""
+    dataset = app_context(request).dataset
+    rw = rewriter(request)
+    subjects = {q.subject.value for q in dataset.store.quads() if hasattr(q.subject, "value")
+                and q.subject.value.startswith(BASE + "id/")}
+    urls = [public_base(request), rw.to_public(BASE + "ontology"), rw.to_public(BASE + "shapes")]
+    urls += sorted(rw.to_public(s).replace("/id/", "/doc/", 1) for s in subjects)
+    items = "".join(f"<url><loc>{escape(u)}</loc></url>" for u in urls)
+    body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</urlset>\n')
+    return Response(body, media_type="application/xml; charset=utf-8")
+
+
+@router.api_route("/static/{name}", methods=READ, include_in_schema=False)
+def static(name: str) -> Response:
+    """The bundled stylesheet (and scripts): a fixed list, never a path read from the request."""
+    files = {p.name: p for p in _STATIC.iterdir() if p.suffix in _STATIC_TYPES}
+    if name not in files:
+        raise ResourceNotFoundError(f"No static file {name!r}")
+    path = files[name]
+    return Response(path.read_bytes(), media_type=_STATIC_TYPES[path.suffix],
+                    headers={"Cache-Control": "public, max-age=3600"})

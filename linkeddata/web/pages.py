@@ -1,0 +1,150 @@
+"""HTML pages: Jinja2 environment and the view models that turn descriptions into something to read."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import jinja2
+import pyoxigraph as ox
+
+from ..describe import Description, best_label
+from ..namespaces import PREFIXES, PROV, RDF
+from ..rewrite import IriRewriter
+from ..store import Store
+
+LANGUAGES = ("en", "vi", "zh")
+_TEMPLATES = Path(__file__).parent / "templates"
+_RDF_TYPE = ox.NamedNode(str(RDF.type))
+_RDF_SUBJECT = ox.NamedNode(str(RDF.subject))
+
+environment = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=jinja2.select_autoescape(["html"]),
+    trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
+)
+
+
+def render(template: str, **context: object) -> bytes:
+    return environment.get_template(template).render(**context).encode("utf-8")
+
+
+@dataclass(frozen=True)
+class Value:
+    """One object of a triple, ready to show: text, link target, language or datatype, nested blank node."""
+
+    text: str
+    href: str | None = None
+    note: str | None = None
+    nested: list[Group] | None = None
+    inferred: str | None = None
+    """The reason, when the triple is recorded as inferred rather than stated."""
+
+
+@dataclass(frozen=True)
+class Group:
+    """All values of one property, labelled with the ontology's label."""
+
+    property_label: str
+    property_href: str
+    values: list[Value] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ResourcePage:
+    iri: str
+    label: str
+    types: list[Value]
+    groups: list[Group]
+    incoming: list[Group]
+    sources: list[Value]
+
+
+def compact(iri: str) -> str:
+    """``bc:Meeting`` for a namespaced IRI, the IRI itself otherwise."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and prefix != "id" and "/" not in iri[len(namespace):]:
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
+class PageBuilder:
+    """Turns descriptions into page models in one language, with links rewritten for this origin."""
+
+    def __init__(self, store: Store, rewriter: IriRewriter, language: str) -> None:
+        self.store, self.rewriter, self.language = store, rewriter, language
+        self._labels: dict[str, str] = {}
+
+    def label(self, iri: str) -> str:
+        if iri not in self._labels:
+            self._labels[iri] = best_label(self.store, iri, (self.language,)) or compact(iri)
+        return self._labels[iri]
+
+    def value(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, inferred: str | None = None) -> Value:
+        if isinstance(term, ox.NamedNode):
+            return Value(self.label(term.value), href=self.rewriter.to_public(term.value), inferred=inferred)
+        if isinstance(term, ox.BlankNode):
+            quads = list(self.store.quads(term))
+            return Value("", nested=self.groups(quads), inferred=inferred)
+        if isinstance(term, ox.Literal):
+            note = term.language or (compact(term.datatype.value) if term.datatype.value.split("#")[-1] != "string" else None)
+            return Value(term.value, note=note, inferred=inferred)
+        return Value(str(term), inferred=inferred)
+
+    def groups(self, quads: list[ox.Quad], inferred: dict[tuple[str, str], str] | None = None,
+               skip: frozenset[str] = frozenset()) -> list[Group]:
+        by_property: dict[str, list[ox.Quad]] = defaultdict(list)
+        for quad in quads:
+            if quad.predicate.value not in skip:
+                by_property[quad.predicate.value].append(quad)
+        reasons = inferred or {}
+        groups = []
+        for prop in sorted(by_property, key=lambda p: self.label(p).lower()):
+            seen = list(dict.fromkeys(q.object for q in by_property[prop]))
+            values = [self.value(o, reasons.get((prop, str(o)))) for o in seen]
+            groups.append(Group(self.label(prop), self.rewriter.to_public(prop), values))
+        return groups
+
+    def incoming(self, quads: list[ox.Quad]) -> list[Group]:
+        by_property: dict[str, list[ox.Quad]] = defaultdict(list)
+        for quad in quads:
+            by_property[quad.predicate.value].append(quad)
+        return [Group(self.label(p), self.rewriter.to_public(p),
+                      [self.value(s) for s in dict.fromkeys(q.subject for q in by_property[p])])
+                for p in sorted(by_property, key=lambda p: self.label(p).lower())]
+
+    def resource(self, description: Description) -> ResourcePage:
+        node = ox.NamedNode(description.iri)
+        direct = [q for q in description.outgoing if q.subject == node]
+        types = [self.value(o) for o in dict.fromkeys(q.object for q in direct if q.predicate == _RDF_TYPE)]
+        sources = [self.value(q.object) for q in direct if q.predicate.value in self._source_properties()]
+        return ResourcePage(
+            iri=self.rewriter.to_public(description.iri),
+            label=self.label(description.iri),
+            types=types,
+            groups=self.groups(direct, self._inferred(node), skip=frozenset({str(RDF.type)})),
+            incoming=self.incoming(description.incoming),
+            sources=list({v.href: v for v in sources}.values()),
+        )
+
+    def _source_properties(self) -> set[str]:
+        """prov:wasDerivedFrom and every property the ontology declares below it."""
+        result = self.store.query(
+            f"SELECT DISTINCT ?p WHERE {{ ?p <http://www.w3.org/2000/01/rdf-schema#subPropertyOf>* <{PROV.wasDerivedFrom}> }}")
+        assert isinstance(result, ox.QuerySolutions)
+        return {row["p"].value for row in result} | {str(PROV.wasDerivedFrom)}
+
+    def _inferred(self, node: ox.NamedNode) -> dict[tuple[str, str], str]:
+        """(predicate, object) pairs recorded as inferred (reified statements about ``node``) → the reason."""
+        rdf = str(RDF)
+        result = self.store.query(
+            f"SELECT ?p ?o ?reason WHERE {{ ?st <{rdf}subject> {node} ; <{rdf}predicate> ?p ; <{rdf}object> ?o . "
+            f"OPTIONAL {{ ?st ?r ?reason FILTER(isLiteral(?reason) && STRSTARTS(STR(?r), '{rdf}') = false "
+            f"&& (LANG(?reason) = '' || LANGMATCHES(LANG(?reason), '{self.language}') || LANG(?reason) = 'en')) }} }}")
+        assert isinstance(result, ox.QuerySolutions)
+        reasons: dict[tuple[str, str], str] = {}
+        for row in result:
+            key = (row["p"].value, str(row["o"]))
+            reason = row["reason"].value if row["reason"] is not None else "inferred"
+            reasons.setdefault(key, reason)
+        return reasons

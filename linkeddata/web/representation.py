@@ -1,0 +1,57 @@
+"""Building negotiated responses: Content-Type, Vary, Content-Location, Link alternates, ETag and
+Last-Modified with conditional requests (RFC 9110 §13), Cache-Control."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from email.utils import formatdate, parsedate_to_datetime
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from ..formats import Format
+
+CACHE_CONTROL = "public, max-age=300"
+
+
+def etag_for(body: bytes, fmt: Format) -> str:
+    """A strong validator that differs per representation (the format is part of it even for equal bytes)."""
+    return '"' + hashlib.sha256(fmt.name.encode() + b"\0" + body).hexdigest()[:32] + '"'
+
+
+def link_header(alternates: Sequence[tuple[str, Format]], extra: Sequence[str] = ()) -> str:
+    links = [f'<{url}>; rel="alternate"; type="{fmt.media_type}"' for url, fmt in alternates]
+    return ", ".join([*links, *extra])
+
+
+def not_modified(request: Request, etag: str, last_modified: float) -> bool:
+    """True when the client's validators match, so a 304 answers the request."""
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match is not None:
+        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        return "*" in tags or etag in tags
+    since = request.headers.get("if-modified-since")
+    if since:
+        try:
+            return int(last_modified) <= parsedate_to_datetime(since).timestamp()
+        except (TypeError, ValueError):
+            return False
+    return False
+
+
+def representation(request: Request, body: bytes, fmt: Format, *, negotiated: bool, last_modified: float,
+                   alternates: Sequence[tuple[str, Format]] = (), content_location: str | None = None,
+                   links: Sequence[str] = (), status_code: int = 200) -> Response:
+    """A 200 (or 304) response carrying ``body`` in ``fmt`` with every header a linked-data client uses."""
+    etag = etag_for(body, fmt)
+    headers = {"ETag": etag, "Last-Modified": formatdate(last_modified, usegmt=True), "Cache-Control": CACHE_CONTROL}
+    if negotiated:
+        headers["Vary"] = "Accept"
+    if content_location:
+        headers["Content-Location"] = content_location
+    if alternates or links:
+        headers["Link"] = link_header(alternates, links)
+    if not_modified(request, etag, last_modified):
+        return Response(status_code=304, headers=headers)
+    return Response(body, status_code=status_code, media_type=fmt.content_type, headers=headers)
