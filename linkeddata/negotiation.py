@@ -53,15 +53,15 @@ def _quality(params: list[str]) -> float:
 
 
 def quality_of(fmt: Format, ranges: Sequence[MediaRange]) -> float:
-    """The q the client gives ``fmt``: that of the most specific range matching its type or an alias."""
+    """The q the client gives ``fmt``: that of the most specific range matching its media type. Aliases
+    (``application/json`` for JSON-LD) count only when named exactly, never through a wildcard."""
     best: tuple[int, float] | None = None
-    for media_type in (fmt.media_type, *fmt.aliases):
-        for rng in ranges:
-            if rng.matches(media_type):
-                # An explicit alias (application/json) counts as naming the format; a wildcard only once.
-                candidate = (rng.specificity, rng.q)
-                if best is None or candidate[0] > best[0] or (candidate[0] == best[0] and candidate[1] > best[1]):
-                    best = candidate
+    for rng in ranges:
+        named_alias = rng.specificity == 2 and any(rng.matches(alias) for alias in fmt.aliases)
+        if rng.matches(fmt.media_type) or named_alias:
+            candidate = (rng.specificity, rng.q)
+            if best is None or candidate[0] > best[0] or (candidate[0] == best[0] and candidate[1] > best[1]):
+                best = candidate
     return 0.0 if best is None else best[1]
 
 
