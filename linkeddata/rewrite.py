@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import pyoxigraph as ox
 
@@ -31,11 +32,19 @@ class IriRewriter:
         """Rewrite public IRIs inside a text (a SPARQL query, a contribution) to canonical ones."""
         return text if self.identity else text.replace(self.public_base, self.canonical_base)
 
+    def literal(self, literal: ox.Literal) -> ox.Literal:
+        """String literals that spell one of our IRIs (``void:uriSpace``) follow the rewriting too."""
+        if self.identity or literal.language or not literal.value.startswith(self.canonical_base):
+            return literal
+        return ox.Literal(self.to_public(literal.value), datatype=literal.datatype)
+
     def term(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
         if isinstance(term, ox.NamedNode):
             return ox.NamedNode(self.to_public(term.value)) if not self.identity else term
         if isinstance(term, ox.Triple):
             return self.triple(term)
+        if isinstance(term, ox.Literal):
+            return self.literal(term)
         return term
 
     def triple(self, triple: ox.Triple) -> ox.Triple:
@@ -64,3 +73,8 @@ class IriRewriter:
     @staticmethod
     def _swap(iri: str, old: str, new: str) -> str:
         return new + iri[len(old):] if old != new and iri.startswith(old) else iri
+
+
+def iri_to_uri(iri: str) -> str:
+    """RFC 3987 §3.1: percent-encode what an IRI allows and a URI (or an HTTP header) does not."""
+    return quote(iri, safe=":/?#[]@!$&'()*+,;=%~")

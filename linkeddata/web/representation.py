@@ -11,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..formats import Format
+from ..rewrite import iri_to_uri
 
 CACHE_CONTROL = "public, max-age=300"
 
@@ -21,7 +22,7 @@ def etag_for(body: bytes, fmt: Format) -> str:
 
 
 def link_header(alternates: Sequence[tuple[str, Format]], extra: Sequence[str] = ()) -> str:
-    links = [f'<{url}>; rel="alternate"; type="{fmt.media_type}"' for url, fmt in alternates]
+    links = [f'<{iri_to_uri(url)}>; rel="alternate"; type="{fmt.media_type}"' for url, fmt in alternates]
     return ", ".join([*links, *extra])
 
 
@@ -49,7 +50,7 @@ def representation(request: Request, body: bytes, fmt: Format, *, negotiated: bo
     if negotiated:
         headers["Vary"] = "Accept"
     if content_location:
-        headers["Content-Location"] = content_location
+        headers["Content-Location"] = iri_to_uri(content_location)
     if alternates or links:
         headers["Link"] = link_header(alternates, links)
     if not_modified(request, etag, last_modified):

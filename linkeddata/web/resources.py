@@ -12,6 +12,7 @@ from ..describe import describe, exists
 from ..errors import ResourceNotFoundError
 from ..namespaces import BASE, GRAPH, ONTOLOGY_VERSION
 from ..negotiation import negotiate, negotiate_language
+from ..rewrite import iri_to_uri
 from ..serialize import serialize
 from .context import app_context, public_base, rewriter
 from .pages import LANGUAGES, PageBuilder, render
@@ -72,9 +73,9 @@ def document(request: Request, path: str, page: int = Query(1, ge=1, le=100_000)
     rw = rewriter(request)
     doc_url = rw.to_public(iri).replace("/id/", "/doc/", 1)
     query = f"?page={page}" if page > 1 else ""
-    links = [f'<{doc_url}?page={page + 1}>; rel="next"'] if description.has_next else []
+    links = [f'<{iri_to_uri(doc_url)}?page={page + 1}>; rel="next"'] if description.has_next else []
     if page > 1:
-        links.append(f'<{doc_url}?page={page - 1}>; rel="prev"')
+        links.append(f'<{iri_to_uri(doc_url)}?page={page - 1}>; rel="prev"')
     alternates = [(f"{doc_url}.{f.extension}{query}", f) for f in formats.DOCUMENT_FORMATS]
     if fmt is formats.HTML:
         lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES)
