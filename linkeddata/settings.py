@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, fields, replace
+from collections.abc import Callable
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -66,10 +67,10 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
     """Settings with ``LINKEDDATA_<NAME>`` environment variables applied over the defaults."""
     env = os.environ if environ is None else environ
     settings = Settings()
-    casts = {"root": Path, "port": int, "workers": int, "query_timeout": float, "query_workers": int,
+    casts: dict[str, Callable[[str], object]] = {"root": Path, "port": int, "workers": int, "query_timeout": float, "query_workers": int,
              "max_query_length": int, "max_result_rows": int, "max_body_bytes": int, "tokens_file": Path,
              "trust_proxy": lambda v: v.lower() in ("1", "true", "yes"),
              "service_allowlist": lambda v: tuple(filter(None, v.split())), "host": str, "public_url": str}
     changes = {name: cast(env[f"LINKEDDATA_{name.upper()}"]) for name, cast in casts.items()
                if f"LINKEDDATA_{name.upper()}" in env}
-    return replace(settings, **changes)
+    return replace(settings, **changes)  # type: ignore[arg-type]

@@ -74,9 +74,9 @@ class EmbeddedStore:
               named_graphs: list[str] | None = None) -> QueryResult:
         if default_graphs is None:
             return self._store.query(sparql, use_default_graph_as_union=True,
-                                     named_graphs=_nodes(named_graphs))
-        return self._store.query(sparql, default_graph=_nodes(default_graphs) or [],
-                                 named_graphs=_nodes(named_graphs))
+                                     named_graphs=_named(named_graphs))
+        return self._store.query(sparql, default_graph=[ox.NamedNode(i) for i in default_graphs],
+                                 named_graphs=_named(named_graphs))
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -112,5 +112,5 @@ class EmbeddedStore:
         self._last_modified = time.time()
 
 
-def _nodes(iris: list[str] | None) -> list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] | None:
+def _named(iris: list[str] | None) -> list[ox.NamedNode | ox.BlankNode] | None:
     return None if iris is None else [ox.NamedNode(i) for i in iris]

@@ -36,7 +36,7 @@ def status_for(error: LinkedDataError) -> int:
     """The status of the most specific class in ``STATUS`` that ``error`` is an instance of."""
     for cls in type(error).__mro__:
         if cls in STATUS:
-            return STATUS[cls]  # type: ignore[index]
+            return STATUS[cls]
     return 500
 
 

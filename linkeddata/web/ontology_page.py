@@ -122,7 +122,7 @@ def build(store: Store, rewriter: IriRewriter, lang: str, graph: str) -> Ontolog
     onto = ox.NamedNode(ONTOLOGY_IRI)
     meta_props = ["http://purl.org/dc/terms/" + p for p in ("description", "creator", "license", "created", "modified")]
     meta_props += [str(OWL.versionIRI), str(OWL.versionInfo)]
-    metadata = [(compact(p), ", ".join(o.value for o in _objects(store, onto, p, b.onto))) for p in meta_props]
+    metadata = [(compact(p), ", ".join(o.value for o in _objects(store, onto, p, b.onto) if not isinstance(o, ox.Triple))) for p in meta_props]
     classes = [b.term(n, "Class") for n in b.terms_of_type(OWL.Class)]
     for doc, node in zip(classes, b.terms_of_type(OWL.Class), strict=True):
         doc.constraints = b.constraints_for(node)
