@@ -8,18 +8,20 @@ from pathlib import Path
 import owlrl
 import pytest
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
 from linkeddata.namespaces import BC, ID, ONTOLOGY_IRI, ONTOLOGY_VERSION, ONTOLOGY_VERSION_IRI, ORG, SCHEMA
 
 ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "ontology.ttl"
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 VANN = "http://purl.org/vocab/vann/"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"  # a plain string: pytest trips over rdflib's closed XSD namespace
+XSD_DATE = URIRef(XSD_NS + "date")
 OWLRL_ERROR = URIRef("http://www.daml.org/2002/03/agents/agent-ont#ErrorMessage")
 
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.NamedIndividual)
 PROPERTY_TYPES = (OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
-BUILT_IN = (str(RDFS), str(OWL), str(XSD))
+BUILT_IN = (str(RDFS), str(OWL), XSD_NS)
 """Namespaces whose terms are OWL's own vocabulary and need no declaration."""
 RDF_BUILT_IN = {RDF.type, RDF.first, RDF.rest, RDF.nil, RDF.List, RDF.langString}
 ANNOTATION_BUILT_IN = {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.versionIRI, OWL.versionInfo}
@@ -101,8 +103,8 @@ def test_header_has_fixed_value(predicate: URIRef, value: URIRef | Literal) -> N
         (DCTERMS.title, None, "en"),
         (DCTERMS.description, None, "en"),
         (DCTERMS.creator, None, None),
-        (DCTERMS.created, XSD.date, None),
-        (DCTERMS.modified, XSD.date, None),
+        (DCTERMS.created, XSD_DATE, None),
+        (DCTERMS.modified, XSD_DATE, None),
     ],
 )
 def test_header_has_field(predicate: URIRef, datatype: URIRef | None, language: str | None) -> None:
