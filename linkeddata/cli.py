@@ -1,0 +1,90 @@
+"""The ``linkeddata`` command: ``validate`` contributions against the ontology, shapes and data; ``serve`` them."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from . import report
+from .settings import Settings, from_env
+from .validation import validate_paths
+
+EXIT_CODES = """exit codes:
+  0  conforms (warnings and infos allowed)
+  1  violations (or warnings, with --strict)
+  2  unreadable input (syntax error, missing file) or wrong usage"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="linkeddata", description=__doc__, epilog=EXIT_CODES,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_validate(commands)
+    _add_serve(commands)
+    return parser
+
+
+def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    validate = commands.add_parser(
+        "validate", help="check RDF files (default: all of <root>/data) and report problems",
+        description="Check RDF files against the project's ontology and SHACL shapes. With no PATH, the whole "
+                    "<root>/data folder is checked; given files are checked as a contribution, in the context "
+                    "of the existing data, and only the problems they cause are reported.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    validate.add_argument("paths", nargs="*", metavar="PATH", help="RDF files or folders (syntax from the extension)")
+    validate.add_argument("--format", default=report.TEXT, choices=report.REPORT_FORMATS,
+                          help="report as text (default), JSON, or a SHACL validation report in an RDF syntax")
+    validate.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
+    validate.add_argument("--root", type=Path, help="folder holding ontology/, shapes/ and data/")
+    validate.set_defaults(handler=_validate)
+
+
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    serve = commands.add_parser("serve", help="publish the data over HTTP (options override LINKEDDATA_* variables)")
+    serve.add_argument("--host")
+    serve.add_argument("--port", type=int)
+    serve.add_argument("--public-url", help="origin (and path) clients reach us at; IRIs are rewritten to it")
+    serve.add_argument("--workers", type=int)
+    serve.add_argument("--trust-proxy", action="store_true", default=None, help="honour X-Forwarded-Proto/Host")
+    serve.add_argument("--root", type=Path, help="folder holding ontology/, shapes/ and data/")
+    serve.add_argument("--query-timeout", type=float, metavar="S", help="seconds a SPARQL query may run")
+    serve.set_defaults(handler=_serve)
+
+
+def _validate(args: argparse.Namespace) -> int:
+    root: Path = args.root or from_env().root
+    outcome = validate_paths(args.paths, root)
+    if outcome.errors:
+        # ``file:line:col: message`` on stderr whatever the format, as compilers do; JSON still gets its body.
+        print("\n".join([*report.error_lines(outcome), report.summary(outcome)]), file=sys.stderr)
+        if args.format != report.JSON:
+            return outcome.exit_code()
+    sys.stdout.write(report.render(outcome, args.format))
+    return outcome.exit_code(strict=args.strict)
+
+
+def serve_settings(args: argparse.Namespace, base: Settings | None = None) -> Settings:
+    """Settings from the environment, with the options given on the command line applied over them."""
+    return (base or from_env()).with_overrides(
+        host=args.host, port=args.port, public_url=args.public_url, workers=args.workers,
+        trust_proxy=args.trust_proxy, root=args.root, query_timeout=args.query_timeout)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .web.server import serve  # imported here so ``validate`` works without the web stack
+
+    serve(serve_settings(args))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (argparse itself exits 2 on wrong usage)."""
+    args = build_parser().parse_args(argv)
+    code: int = args.handler(args)
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,259 @@
+"""The validator's checks, over a tiny fixture project (tests/fixtures/validation/root) and the real data."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import SH
+
+from linkeddata import formats
+from linkeddata.dataset import Dataset
+from linkeddata.namespaces import BC, ID
+from linkeddata.settings import PROJECT_ROOT
+from linkeddata.validation import (
+    REFERENTIAL_INTEGRITY,
+    SINGLE_VALUE_CONFLICT,
+    VOCABULARY_CLOSURE,
+    ValidationOutcome,
+    context_for,
+    load_schema,
+    same_value,
+    suggest,
+    validate_contribution,
+    validate_paths,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "validation"
+ROOT = FIXTURES / "root"
+CONTRIBUTIONS = FIXTURES / "contributions"
+PREFIXES = """@prefix bc: <https://w3id.org/vn-cn-border/ontology#> .
+@prefix meeting: <https://w3id.org/vn-cn-border/id/meeting/> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+def contribute(name: str) -> ValidationOutcome:
+    return validate_paths([str(CONTRIBUTIONS / name)], ROOT)
+
+
+@pytest.fixture(scope="module")
+def fixture_store() -> Dataset:
+    """The fixture project loaded as the server loads it (pyoxigraph store)."""
+    return Dataset.load(ROOT)
+
+
+class CaptureServer(ThreadingHTTPServer):
+    requests: list[str]
+
+
+@pytest.fixture
+def capture() -> Iterator[CaptureServer]:
+    """An HTTP server on 127.0.0.1 recording every request: a validator must never send it one."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            server.requests.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.end_headers()
+            self.wfile.write(b'{"@context": {"name": "http://example.org/name"}}')
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = CaptureServer(("127.0.0.1", 0), Handler)
+    server.requests = []
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+# --- contributions from files -------------------------------------------------------------------------------
+
+
+def test_contribution_referring_to_existing_resources_conforms() -> None:
+    outcome = contribute("good.ttl")
+    assert outcome.results == ()
+    assert outcome.conforms and outcome.exit_code() == 0
+
+
+def test_typo_property_gets_did_you_mean_with_its_line() -> None:
+    [result] = contribute("typo.ttl").results
+    assert result.constraint == VOCABULARY_CLOSURE
+    assert result.severity == "Violation"
+    assert result.value == BC.plase
+    assert "did you mean bc:place?" in result.message
+    assert (result.focus_label, result.file, result.line) == ("Delta meeting", str(CONTRIBUTIONS / "typo.ttl"), 7)
+
+
+def test_undefined_class_is_reported_too() -> None:
+    outcome = validate_contribution(Graph(), load_schema(ROOT), PREFIXES.encode() + b"meeting:x a bc:meeting .\n",
+                                    formats.TURTLE)
+    assert [r.constraint for r in outcome.results] == [VOCABULARY_CLOSURE]
+    assert "did you mean bc:Meeting?" in outcome.results[0].message
+
+
+def test_dangling_reference_is_named() -> None:
+    outcome = contribute("dangling.ttl")
+    dangling = [r for r in outcome.results if r.constraint == REFERENTIAL_INTEGRITY]
+    assert [r.value for r in dangling] == [ID["locality/nowhere"]]
+    assert "locality/nowhere" in dangling[0].message
+    assert outcome.exit_code() == 1
+
+
+def test_conflicts_with_existing_single_values() -> None:
+    outcome = contribute("conflict.ttl")
+    messages = {str(r.path): r.message for r in outcome.results}
+    assert all(r.constraint == SINGLE_VALUE_CONFLICT for r in outcome.results)
+    assert messages == {
+        str(BC.ordinal): 'conflicts with existing value "1"^^xsd:positiveInteger',  # owl:FunctionalProperty
+        str(BC.place): "conflicts with existing value <https://w3id.org/vn-cn-border/id/locality/ha-giang>",  # maxCount
+    }
+
+
+def test_subclass_targets_apply_through_the_ontology() -> None:
+    [result] = contribute("unlabelled.ttl").results
+    assert result.focus_node == ID["meeting/eta"]
+    assert result.message == "An event needs a label."
+    assert result.constraint == SH.MinCountConstraintComponent
+
+
+def test_warnings_conform_unless_strict() -> None:
+    outcome = contribute("warning.ttl")
+    assert outcome.counts == {"Violation": 0, "Warning": 1, "Info": 0}
+    assert outcome.exit_code() == 0
+    assert outcome.exit_code(strict=True) == 1
+
+
+def test_whole_data_conforms() -> None:
+    outcome = validate_paths([], ROOT)
+    assert outcome.results == () and outcome.exit_code() == 0
+
+
+def test_whole_data_problem_points_at_the_defining_file(tmp_path: Path) -> None:
+    shutil.copytree(ROOT, tmp_path / "root")
+    broken = tmp_path / "root" / "data" / "more.ttl"
+    broken.write_text(PREFIXES + "\n\nmeeting:omega a bc:Meeting ;\n  bc:place <https://w3id.org/vn-cn-border/id/locality/gone> .\n")
+    outcome = validate_paths([], tmp_path / "root")
+    found = {(r.constraint, r.file, r.line) for r in outcome.results}
+    assert (REFERENTIAL_INTEGRITY, str(broken), 6) in found
+
+
+def test_data_file_given_is_checked_against_the_rest_of_the_data() -> None:
+    assert validate_paths([str(ROOT / "data" / "meetings.ttl")], ROOT).results == ()
+
+
+# --- the HTTP service's entry point ------------------------------------------------------------------------
+
+
+def test_contribution_against_the_server_store(fixture_store: Dataset) -> None:
+    schema = load_schema(ROOT)
+    good = validate_contribution(fixture_store.store, schema, (CONTRIBUTIONS / "good.ttl").read_bytes(), formats.TURTLE)
+    assert good.results == ()
+    conflict = validate_contribution(fixture_store.store, schema, (CONTRIBUTIONS / "conflict.ttl").read_bytes(),
+                                     formats.TURTLE, source_name="upload.ttl")
+    assert {(r.constraint, r.file, r.line) for r in conflict.results} == {(SINGLE_VALUE_CONFLICT, "upload.ttl", 7)}
+
+
+def test_restating_an_existing_value_is_no_conflict(fixture_store: Dataset) -> None:
+    # The pyoxigraph store hands "1"^^xsd:positiveInteger back as xsd:integer; the same value must not conflict.
+    body = PREFIXES + 'meeting:alpha bc:ordinal "1"^^xsd:positiveInteger .\n'
+    outcome = validate_contribution(fixture_store.store, load_schema(ROOT), body.encode(), formats.TURTLE)
+    assert outcome.results == ()
+
+
+def test_context_is_the_neighbourhood_not_the_store(fixture_store: Dataset) -> None:
+    from linkeddata.loading import parse_bytes
+
+    triples = parse_bytes((PREFIXES + 'meeting:alpha bc:note "x" .\n').encode(), formats.TURTLE)
+    context = context_for(fixture_store.store, triples)
+    subjects = {t.subject.value for t in context}  # type: ignore[union-attr]
+    assert subjects == {str(ID["meeting/alpha"]), str(ID["locality/ha-giang"])}
+    assert str(ID["locality/lao-cai"]) not in {t.subject.value for t in context}  # type: ignore[union-attr]
+
+
+def test_json_ld_contribution_lines_come_from_its_id() -> None:
+    body = b'{\n "@context": {"bc": "https://w3id.org/vn-cn-border/ontology#"},\n "@id": "https://w3id.org/vn-cn-border/id/meeting/j",\n "bc:plase": "x"\n}\n'
+    [result] = validate_contribution(Graph(), load_schema(ROOT), body, formats.JSON_LD, source_name="c.jsonld").results
+    assert (result.file, result.line, result.constraint) == ("c.jsonld", 3, VOCABULARY_CLOSURE)
+
+
+# --- nothing is fetched or read ------------------------------------------------------------------------------
+
+
+def test_json_ld_contexts_are_never_fetched_nor_read(capture: CaptureServer) -> None:
+    port = capture.server_address[1]
+    schema = load_schema(ROOT)
+    for context in (f"http://127.0.0.1:{port}/ctx", "file:///etc/passwd"):
+        body = f'{{"@context": "{context}", "@id": "https://w3id.org/vn-cn-border/id/meeting/x", "name": "n"}}'
+        outcome = validate_contribution(Graph(), schema, body.encode(), formats.JSON_LD, source_name="c.jsonld")
+        assert outcome.exit_code() == 2
+        assert str(outcome.errors[0]).startswith("c.jsonld: ")
+    assert capture.requests == []
+
+
+def test_xml_entities_are_refused_with_their_line() -> None:
+    outcome = validate_paths([str(CONTRIBUTIONS / "xxe.rdf"), str(CONTRIBUTIONS / "billion-laughs.rdf")], ROOT)
+    assert [(e.line, "entity" in e.message) for e in outcome.errors] == [(2, True), (3, True)]
+    assert outcome.exit_code() == 2
+
+
+def test_external_dtd_is_inert(capture: CaptureServer) -> None:
+    port = capture.server_address[1]
+    body = (f'<?xml version="1.0"?><!DOCTYPE rdf:RDF SYSTEM "http://127.0.0.1:{port}/dtd">'
+            '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">'
+            '<rdf:Description rdf:about="https://w3id.org/vn-cn-border/id/locality/x"><rdfs:label>x</rdfs:label>'
+            '</rdf:Description></rdf:RDF>')
+    outcome = validate_contribution(Graph(), load_schema(ROOT), body.encode(), formats.RDF_XML)
+    assert outcome.exit_code() == 0
+    assert capture.requests == []
+
+
+def test_owl_imports_in_a_contribution_is_not_followed(capture: CaptureServer) -> None:
+    port = capture.server_address[1]
+    body = (PREFIXES + f"@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
+            f"<https://w3id.org/vn-cn-border/id/meeting/imp> owl:imports <http://127.0.0.1:{port}/onto.ttl> ;\n"
+            "  a bc:Meeting .\n")
+    outcome = validate_contribution(Graph(), load_schema(ROOT), body.encode(), formats.TURTLE)
+    assert capture.requests == []
+    assert "An event needs a label." in {r.message for r in outcome.results}  # validation did run
+
+
+# --- small pure functions ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("word", "expected"), [
+    ("plase", "place"), ("meeting", "Meeting"), ("ordinall", "ordinal"), ("zzzzzz", None),
+])
+def test_suggest(word: str, expected: str | None) -> None:
+    assert suggest(word, {"place", "Meeting", "ordinal", "Locality"}) == expected
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    (Literal("1", datatype=URIRef("http://www.w3.org/2001/XMLSchema#positiveInteger")), Literal(1), True),
+    (Literal("7", datatype=URIRef("http://www.w3.org/2001/XMLSchema#positiveInteger")), Literal(1), False),
+    (Literal("Hà Giang", lang="vi"), Literal("Hà Giang", lang="en"), False),
+    (URIRef("http://e/a"), URIRef("http://e/a"), True),
+    (Literal("1"), Literal(1), False),
+])
+def test_same_value(a: Literal | URIRef, b: Literal | URIRef, same: bool) -> None:
+    assert same_value(a, b) is same
+
+
+# --- the real data -----------------------------------------------------------------------------------------
+
+
+def test_bundled_data_validates() -> None:
+    if not list((PROJECT_ROOT / "data").glob("*.ttl")):
+        pytest.skip("data/ has no .ttl files yet: nothing bundled to validate")
+    outcome = validate_paths([], PROJECT_ROOT)
+    assert [str(r) for r in outcome.results if r.severity == "Violation"] == []
+    assert outcome.exit_code() == 0, outcome.errors
