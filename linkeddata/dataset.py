@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import formats
-from .loading import load_sources
+from .contributions import ContributionFolder, graph_iri
+from .loading import load_sources, parse_file
 from .rewrite import IriRewriter
 from .serialize import serialize
 from .store import EmbeddedStore
@@ -34,6 +35,8 @@ class Dataset:
     store: EmbeddedStore
     root: Path
     graph_counts: dict[str, int] = field(default_factory=dict)
+    _contributions_seen: dict[str, tuple[int, int]] = field(default_factory=dict)
+    _contributions_folder_mtime: int = -1
     _dumps: dict[tuple[str, str, bool, int], Dump] = field(default_factory=dict)
 
     @classmethod
@@ -42,7 +45,36 @@ class Dataset:
         store = EmbeddedStore()
         counts = load_sources(store, root)
         store.replace_graph(VOID_GRAPH, void_triples(store))
-        return cls(store, root, counts)
+        dataset = cls(store, root, counts)
+        dataset._contributions_seen = dataset._contribution_files()
+        return dataset
+
+    @property
+    def contributions(self) -> ContributionFolder:
+        return ContributionFolder(self.root / "data")
+
+    def sync_contributions(self) -> bool:
+        """Bring the store in line with ``data/contributions/`` (another process may have written there).
+        Cheap when nothing changed: one stat of the folder."""
+        folder = self.contributions.folder
+        mtime = folder.stat().st_mtime_ns if folder.is_dir() else 0
+        if mtime == self._contributions_folder_mtime:
+            return False
+        self._contributions_folder_mtime = mtime
+        seen = self._contribution_files()
+        if seen == self._contributions_seen:
+            return False
+        for cid in set(self._contributions_seen) - set(seen):
+            self.store.drop_graph(graph_iri(cid))
+        for cid, signature in seen.items():
+            if self._contributions_seen.get(cid) != signature:
+                self.store.replace_graph(graph_iri(cid), parse_file(self.contributions.path(cid)))
+        self._contributions_seen = seen
+        self.store.replace_graph(VOID_GRAPH, void_triples(self.store))
+        return True
+
+    def _contribution_files(self) -> dict[str, tuple[int, int]]:
+        return {p.stem: (p.stat().st_mtime_ns, p.stat().st_size) for p in self.contributions.files()}
 
     def dump(self, fmt: formats.Format, public_base: str, gzipped: bool = False) -> Dump:
         """The whole dataset in ``fmt`` (quads for dataset syntaxes) at ``public_base``, cached until the store changes."""

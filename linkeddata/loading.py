@@ -34,6 +34,7 @@ def sources(root: Path) -> list[Source]:
         Source(root / "ontology", str(GRAPH["ontology"]), per_file=False),
         Source(root / "shapes", str(GRAPH["shapes"]), per_file=False),
         Source(root / "data", str(GRAPH["data"]), per_file=True),
+        Source(root / "data" / "contributions", str(GRAPH["contribution"]), per_file=True),
     ]
 
 

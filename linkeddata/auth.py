@@ -1,0 +1,89 @@
+"""Write tokens: configured as ``name:sha256-hex`` lines (file or environment), stored only hashed,
+compared in constant time. No token configured means writes are disabled."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import LinkedDataError
+
+TOKENS_ENV = "LINKEDDATA_TOKENS"
+"""Environment variable with ``name:sha256-hex`` entries separated by commas or newlines."""
+
+
+class AuthError(LinkedDataError):
+    """A write came without a valid token (401), or writes are disabled on this server (403)."""
+
+    def __init__(self, message: str, *, disabled: bool = False) -> None:
+        self.disabled = disabled
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class TokenEntry:
+    name: str
+    digest: bytes
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token(name: str) -> tuple[str, str]:
+    """A fresh random token and the ``name:hash`` line that configures it."""
+    if not name or ":" in name or not name.isprintable():
+        raise ValueError("a token name is a non-empty printable string without ':'")
+    token = secrets.token_urlsafe(32)
+    return token, f"{name}:{hash_token(token)}"
+
+
+def parse_entries(text: str, source: str) -> list[TokenEntry]:
+    """Entries of a tokens file or variable; blank lines and ``#`` comments are skipped."""
+    entries = []
+    for number, raw in enumerate(text.replace(",", "\n").splitlines(), start=1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, sep, digest = line.partition(":")
+        if not sep or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest.lower()):
+            raise ValueError(f"{source}:{number}: expected 'name:<64 hex digits of sha256(token)>'")
+        entries.append(TokenEntry(name.strip(), bytes.fromhex(digest)))
+    return entries
+
+
+@dataclass(frozen=True)
+class TokenRegistry:
+    entries: tuple[TokenEntry, ...] = ()
+
+    @classmethod
+    def load(cls, path: Path | None, env_value: str | None) -> TokenRegistry:
+        entries: list[TokenEntry] = []
+        if path is not None:
+            entries += parse_entries(path.read_text(encoding="utf-8"), str(path))
+        if env_value:
+            entries += parse_entries(env_value, TOKENS_ENV)
+        return cls(tuple(entries))
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.entries)
+
+    def authenticate(self, authorization: str | None) -> str:
+        """The name of the token in an ``Authorization: Bearer`` header, or AuthError."""
+        if not self.enabled:
+            raise AuthError("Writes are disabled on this server: no write token is configured.", disabled=True)
+        scheme, _, token = (authorization or "").partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise AuthError("A write needs an 'Authorization: Bearer <token>' header.")
+        digest = hashlib.sha256(token.strip().encode("utf-8")).digest()
+        name = None
+        for entry in self.entries:  # every entry is compared, so timing does not reveal which one matched
+            if hmac.compare_digest(digest, entry.digest):
+                name = entry.name
+        if name is None:
+            raise AuthError("The bearer token is not valid.")
+        return name

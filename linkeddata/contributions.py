@@ -1,0 +1,181 @@
+"""Accepted contributions as files: one Turtle file each under ``data/contributions/``, written
+atomically (temporary file, fsync, rename, fsync of the folder) with its PROV-O provenance inside,
+so a crash at any moment leaves the old state or the new one, never half a file."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import hashlib
+import os
+import re
+import secrets
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import BadInputError, ResourceNotFoundError
+from .namespaces import BASE, DCTERMS, FOAF, GRAPH, PROV, RDF, RDFS, XSD
+
+FOLDER_NAME = "contributions"
+WITHDRAWN = "withdrawn"
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def contribution_iri(cid: str) -> str:
+    return f"{BASE}id/contribution/{cid}"
+
+
+def graph_iri(cid: str) -> str:
+    return str(GRAPH[f"contribution/{cid}"])
+
+
+def check_id(cid: str) -> str:
+    """Ids are short lowercase slugs: nothing else ever reaches a path."""
+    if not _ID.match(cid):
+        raise ResourceNotFoundError(f"No contribution {cid!r}")
+    return cid
+
+
+@dataclass(frozen=True)
+class Contribution:
+    id: str
+    author: str
+    created: str
+    size: int
+    sha256: str
+    status: str
+    """``accepted`` (in the data) or ``withdrawn``."""
+
+    def as_json(self) -> dict[str, object]:
+        return {"id": self.id, "author": self.author, "created": self.created, "size": self.size,
+                "sha256": self.sha256, "status": self.status, "iri": contribution_iri(self.id)}
+
+
+def provenance_turtle(cid: str, author: str, created: str, digest: str, size: int) -> str:
+    """PROV-O statements about the contribution, written at the top of its file (full IRIs, no prefixes)."""
+    subject = f"<{contribution_iri(cid)}>"
+    name = author.replace("\\", "\\\\").replace('"', '\\"')
+    return (
+        f"# Contribution {cid}, accepted {created}.\n"
+        f"{subject} <{RDF.type}> <{PROV.Entity}> ;\n"
+        f'    <{RDFS.label}> "Contribution {cid}"@en ;\n'
+        f'    <{PROV.generatedAtTime}> "{created}"^^<{XSD.dateTime}> ;\n'
+        f'    <{DCTERMS.identifier}> "sha256:{digest}" ;\n'
+        f'    <{DCTERMS.extent}> "{size}"^^<{XSD.integer}> ;\n'
+        f"    <{PROV.wasAttributedTo}> [ <{RDF.type}> <{PROV.Agent}> ; <{FOAF.name}> \"{name}\" ] .\n"
+        f"# Contributed content follows.\n"
+    )
+
+
+class ContributionFolder:
+    """The folder of accepted contributions (and its ``withdrawn/`` subfolder)."""
+
+    def __init__(self, data_folder: Path) -> None:
+        self.folder = data_folder / FOLDER_NAME
+
+    def path(self, cid: str) -> Path:
+        return self.folder / f"{check_id(cid)}.ttl"
+
+    @contextlib.contextmanager
+    def lock(self) -> Iterator[None]:
+        """Serialises writers across threads and processes (``--workers``): one gate at a time."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        with (self.folder / ".lock").open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def new_id(self) -> str:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+        return f"c{stamp}-{secrets.token_hex(3)}"
+
+    def files(self) -> list[Path]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(p for p in self.folder.iterdir() if p.suffix == ".ttl" and _ID.match(p.stem))
+
+    def write(self, cid: str, content: str, author: str) -> Contribution:
+        """Write (or replace) contribution ``cid`` atomically; returns its record."""
+        body = content.encode("utf-8")
+        digest = hashlib.sha256(body).hexdigest()
+        created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+        text = provenance_turtle(cid, author, created, digest, len(body)) + content
+        _atomic_write(self.path(cid), text.encode("utf-8"))
+        return Contribution(cid, author, created, len(body), digest, "accepted")
+
+    def withdraw(self, cid: str) -> None:
+        """Move the file to ``withdrawn/`` (kept for the record, no longer loaded)."""
+        source = self.path(cid)
+        if not source.exists():
+            raise ResourceNotFoundError(f"No contribution {cid!r}")
+        target = self.folder / WITHDRAWN / source.name
+        target.parent.mkdir(exist_ok=True)
+        os.replace(source, target)
+        _fsync_folder(self.folder)
+        _fsync_folder(target.parent)
+
+    def read(self, cid: str) -> bytes:
+        path = self.path(cid)
+        if not path.exists():
+            raise ResourceNotFoundError(f"No contribution {cid!r}")
+        return path.read_bytes()
+
+    def records(self) -> list[Contribution]:
+        accepted = [self._record(p, "accepted") for p in self.files()]
+        gone = self.folder / WITHDRAWN
+        withdrawn = [self._record(p, "withdrawn") for p in sorted(gone.glob("*.ttl"))] if gone.is_dir() else []
+        return accepted + withdrawn
+
+    def get(self, cid: str) -> Contribution:
+        for record in self.records():
+            if record.id == check_id(cid):
+                return record
+        raise ResourceNotFoundError(f"No contribution {cid!r}")
+
+    def _record(self, path: Path, status: str) -> Contribution:
+        """Read the provenance back from the file itself: the file is the single source of truth."""
+        quads = list(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE))
+        subject = ox.NamedNode(contribution_iri(path.stem))
+        values = {q.predicate.value: q.object.value for q in quads
+                  if q.subject == subject and isinstance(q.object, ox.Literal)}
+        agents = {q.object for q in quads if q.subject == subject and q.predicate.value == str(PROV.wasAttributedTo)}
+        names = [q.object.value for q in quads if q.subject in agents and q.predicate.value == str(FOAF.name)
+                 and isinstance(q.object, ox.Literal)]
+        values["author"] = names[0] if names else ""
+        digest = values.get(str(DCTERMS.identifier), "").removeprefix("sha256:")
+        return Contribution(path.stem, values.get("author", ""), values.get(str(PROV.generatedAtTime), ""),
+                            int(values.get(str(DCTERMS.extent), "0")), digest, status)
+
+
+def decode_utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise BadInputError(f"The body is not UTF-8 (byte {err.start}).") from None
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
+    try:
+        with tmp.open("wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    _fsync_folder(path.parent)
+
+
+def _fsync_folder(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
