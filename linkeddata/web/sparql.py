@@ -1,5 +1,335 @@
-"""Placeholder for the SPARQL 1.1 endpoint router (being written)."""
+"""The SPARQL 1.1 Protocol endpoint at ``/sparql`` (query operation only; read-only): reading the request,
+negotiating the format, the service description and the HTML query page. Queries run in the worker pool."""
 
-from fastapi import APIRouter
+from __future__ import annotations
 
-router = APIRouter()
+import json
+import threading
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter, FastAPI
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, PlainTextResponse, Response
+
+from .. import formats, sparql
+from ..errors import BadInputError, LinkedDataError, PayloadTooLargeError, QueryRefusedError, QueryTimeoutError
+from ..negotiation import negotiate
+from ..querypool import QueryPool
+from ..rewrite import IriRewriter
+from ..serialize import public_prefixes
+from ..settings import Settings
+from .context import app_context, rewriter
+from .errors import status_for
+from .pages import render
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Stop the query workers when the application shuts down (the pool itself starts on the first query)."""
+    try:
+        yield
+    finally:
+        pool: QueryPool | None = getattr(app.state, "sparql_pool", None)
+        if pool is not None:
+            pool.close()
+
+
+router = APIRouter(lifespan=_lifespan)
+
+ALLOWED_METHODS = "GET, HEAD, POST"
+QUERY_PARAMS = ("query", "default-graph-uri", "named-graph-uri", "format")
+UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
+_POOL_LOCK = threading.Lock()
+_ALL_FORMATS = tuple(dict.fromkeys((*formats.SELECT_FORMATS, *formats.ASK_FORMATS, *formats.RDF_FORMATS)))
+
+
+class ProtocolStatusError(BadInputError):
+    """A protocol refusal with its own status (414 URI too long, 415 wrong media type); 400 if it escapes."""
+
+    def __init__(self, status: int, message: str) -> None:
+        self.status = status
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class ProtocolRequest:
+    """The parameters of one query request, from the URL and (for POST) the body."""
+
+    query: str | None
+    default_graphs: list[str] = field(default_factory=list)
+    named_graphs: list[str] = field(default_factory=list)
+    format: str | None = None
+
+
+# --- Routes ----------------------------------------------------------------------------------------------
+
+@router.api_route("/sparql", methods=["GET", "HEAD"])
+async def sparql_get(request: Request) -> Response:
+    """Query via GET (Protocol §2.1.1); without a query, the service description or the query page."""
+    try:
+        params = _protocol_request(list(request.query_params.multi_items()), via_uri=True, request=request)
+    except ProtocolStatusError as err:
+        return _refusal(err)
+    return await _respond(request, params)
+
+
+@router.post("/sparql")
+async def sparql_post(request: Request) -> Response:
+    """Query via URL-encoded POST or direct POST (Protocol §2.1.2, §2.1.3)."""
+    try:
+        pairs = await _post_pairs(request)
+        params = _protocol_request(pairs, via_uri=False, request=request)
+    except ProtocolStatusError as err:
+        return _refusal(err)
+    return await _respond(request, params)
+
+
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql_other_method() -> Response:
+    return PlainTextResponse("This SPARQL endpoint answers queries by GET or POST only.\n", status_code=405,
+                             headers={"Allow": ALLOWED_METHODS})
+
+
+def _refusal(err: ProtocolStatusError) -> Response:
+    return PlainTextResponse(str(err) + "\n", status_code=err.status)
+
+
+# --- Reading the request -----------------------------------------------------------------------------------
+
+def _protocol_request(pairs: list[tuple[str, str]], *, via_uri: bool, request: Request) -> ProtocolRequest:
+    """Check the parameters (one query, no update, length limit) and gather them."""
+    names = [name for name, _ in pairs]
+    if any(name in UPDATE_PARAMS for name in names):
+        raise QueryRefusedError("This endpoint is read-only: the SPARQL update operation is not offered.")
+    for single in ("query", "format"):
+        if names.count(single) > 1:
+            raise BadInputError(f"Give exactly one {single!r} parameter, not {names.count(single)}.")
+    values = dict(pairs)
+    query = values.get("query")
+    limit = app_context(request).settings.max_query_length
+    if query is not None and len(query) > limit:
+        message = f"The query is {len(query)} characters long; the limit is {limit}."
+        if via_uri:
+            raise ProtocolStatusError(414, message + " Send long queries by POST.")
+        raise PayloadTooLargeError(message)
+    return ProtocolRequest(query, [v for k, v in pairs if k == "default-graph-uri"],
+                           [v for k, v in pairs if k == "named-graph-uri"], values.get("format"))
+
+
+async def _post_pairs(request: Request) -> list[tuple[str, str]]:
+    """URL parameters plus those the body carries, by its media type."""
+    media, charset = _content_type(request.headers.get("content-type", ""))
+    url_pairs = list(request.query_params.multi_items())
+    if media == "application/sparql-update":
+        raise QueryRefusedError("This endpoint is read-only: the SPARQL update operation is not offered.")
+    if media not in ("application/x-www-form-urlencoded", "application/sparql-query"):
+        shown = media or "none"
+        raise ProtocolStatusError(415, f"Unsupported Content-Type ({shown}): send application/sparql-query "
+                                       "or application/x-www-form-urlencoded.")
+    if charset not in ("", "utf-8", "utf8"):
+        raise BadInputError(f"The request body must be UTF-8, not {charset}.")
+    limit = app_context(request).settings.max_query_length
+    text = _utf8(await _read_capped(request, limit * 12 + 4096))
+    if media == "application/sparql-query":
+        return [*url_pairs, ("query", text)]
+    try:
+        return url_pairs + parse_qsl(text, keep_blank_values=True, encoding="utf-8", errors="strict")
+    except UnicodeDecodeError:
+        raise BadInputError("The form's percent-encoded bytes are not UTF-8.") from None
+
+
+def _content_type(header: str) -> tuple[str, str]:
+    """The bare media type and the charset parameter, lower-cased ("" when absent)."""
+    media, *params = (part.strip() for part in header.split(";"))
+    charset = next((p.partition("=")[2].strip().strip('"') for p in params
+                    if p.partition("=")[0].strip().lower() == "charset"), "")
+    return media.lower(), charset.lower()
+
+
+async def _read_capped(request: Request, limit: int) -> bytes:
+    """The body, or ``PayloadTooLargeError`` as soon as it passes ``limit`` bytes (never read in full)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLargeError(f"The request body is over {limit} bytes.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLargeError(f"The request body is over {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _utf8(body: bytes) -> str:
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise BadInputError(f"The request body is not UTF-8 (byte {err.start}).") from None
+
+
+# --- Answering --------------------------------------------------------------------------------------------
+
+async def _respond(request: Request, params: ProtocolRequest) -> Response:
+    if params.query is None:
+        return _service_description(request, params)
+    settings = app_context(request).settings
+    public = rewriter(request)
+    shape = sparql.check_query(public.text_to_canonical(params.query), settings.service_allowlist)
+    fmt = _choose(request, params, sparql.offers_for(shape.kind))
+    if fmt is formats.HTML:
+        return await _html_with_results(request, params, shape)
+    outcome = await _run(request, params, shape, fmt)
+    return Response(outcome.body, media_type=outcome.content_type, headers=_result_headers(outcome, settings))
+
+
+def _choose(request: Request, params: ProtocolRequest, offers: Sequence[formats.Format]) -> formats.Format:
+    """``?format=`` when given (unknown: 400), else the Accept header; HTML is offered last, for browsers."""
+    choices = (*offers, formats.HTML)
+    if params.format:
+        return formats.by_name(params.format, choices)
+    return negotiate(request.headers.get("accept"), choices)
+
+
+async def _run(request: Request, params: ProtocolRequest, shape: sparql.QueryShape,
+               fmt: formats.Format) -> sparql.QueryOutcome:
+    assert params.query is not None
+    settings = app_context(request).settings
+    public = rewriter(request)
+    dataset = sparql.dataset_for([public.to_canonical(g) for g in params.default_graphs],
+                                 [public.to_canonical(g) for g in params.named_graphs], shape)
+    job = sparql.QueryJob(public.text_to_canonical(params.query), dataset, shape.kind, fmt.name,
+                          public.public_base, settings.max_result_rows)
+    return await _pool(request).run_async(job, settings.query_timeout)
+
+
+def _pool(request: Request) -> QueryPool:
+    """The application's query pool, created on the first query (so apps that never query never fork)."""
+    state = request.app.state
+    with _POOL_LOCK:
+        pool: QueryPool | None = getattr(state, "sparql_pool", None)
+        if pool is None or pool.closed:
+            ctx = app_context(request)
+            pool = QueryPool(ctx.dataset.store, ctx.settings.query_workers)
+            state.sparql_pool = pool
+    return pool
+
+
+def _result_headers(outcome: sparql.QueryOutcome, settings: Settings) -> dict[str, str]:
+    headers = {"Vary": "Accept"}
+    if outcome.truncated:
+        headers["X-Result-Truncated"] = "true"
+        headers["X-Result-Limit"] = str(settings.max_result_rows)
+    return headers
+
+
+def _service_description(request: Request, params: ProtocolRequest) -> Response:
+    """SPARQL 1.1 Service Description in the negotiated RDF syntax; a browser gets the query page."""
+    fmt = _choose(request, params, formats.RDF_FORMATS)
+    if fmt is formats.HTML:
+        return _page(request, params, {})
+    ctx = app_context(request)
+    public = rewriter(request)
+    triples = sparql.service_description(public.public_base + "sparql", ctx.dataset.store.graph_names(),
+                                         ctx.settings.service_allowlist)
+    body = sparql.write_graph(triples, fmt, public)
+    return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
+
+
+# --- The HTML query page ----------------------------------------------------------------------------------
+
+async def _html_with_results(request: Request, params: ProtocolRequest, shape: sparql.QueryShape) -> Response:
+    """Run the query for the page (SPARQL JSON or Turtle underneath) and show results or the error."""
+    underlying = formats.TURTLE if shape.kind == "graph" else formats.SPARQL_JSON
+    try:
+        outcome = await _run(request, params, shape, underlying)
+    except LinkedDataError as err:
+        headers = {"Retry-After": "5"} if isinstance(err, QueryTimeoutError) else {}
+        return _page(request, params, {"error": str(err)}, status=status_for(err), headers=headers)
+    results = _page_results(outcome, IriRewriter(rewriter(request).public_base))
+    settings = app_context(request).settings
+    results["downloads"] = _downloads(params, shape.kind)
+    results["truncated"] = outcome.truncated
+    results["limit"] = settings.max_result_rows
+    return _page(request, params, results, headers=_result_headers(outcome, settings))
+
+
+def _page_results(outcome: sparql.QueryOutcome, public: IriRewriter) -> dict[str, object]:
+    if outcome.kind == "graph":
+        return {"graph": outcome.body.decode("utf-8")}
+    data = json.loads(outcome.body)
+    if outcome.kind == "boolean":
+        return {"boolean": bool(data["boolean"])}
+    prefixes = public_prefixes(public)
+    variables: list[str] = data["head"]["vars"]
+    rows = [[_cell(binding.get(v), prefixes) for v in variables] for binding in data["results"]["bindings"]]
+    return {"variables": variables, "rows": rows}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What a results-table cell shows: IRIs shortened with a prefix and linked (ours already point here)."""
+
+    text: str
+    href: str = ""
+    title: str = ""
+    suffix: str = ""
+    """``@lang`` or ``^^datatype`` of a literal."""
+
+
+def _cell(term: dict[str, object] | None, prefixes: dict[str, str]) -> Cell:
+    if term is None:
+        return Cell("")
+    value, kind = str(term.get("value", "")), term.get("type")
+    if kind == "uri":
+        return Cell(_shorten(value, prefixes), value if value.startswith(("http:", "https:")) else "", value)
+    if kind == "bnode":
+        return Cell("_:" + value)
+    if kind == "literal":
+        datatype = term.get("datatype")
+        suffix = f"@{term['xml:lang']}" if "xml:lang" in term else ""
+        return Cell(value, suffix=suffix or (f"^^{_shorten(str(datatype), prefixes)}" if datatype else ""))
+    return Cell(json.dumps(term.get("value"), ensure_ascii=False))
+
+
+def _shorten(iri: str, prefixes: dict[str, str]) -> str:
+    for name, namespace in prefixes.items():
+        local = iri[len(namespace):]
+        if iri.startswith(namespace) and local and all(c.isalnum() or c in "_-." for c in local):
+            return f"{name}:{local}"
+    return f"<{iri}>"
+
+
+def _downloads(params: ProtocolRequest, kind: sparql.ResultKind) -> list[dict[str, str]]:
+    """Links to the same results in every format the query form offers."""
+    base = [("query", params.query or "")] + [("default-graph-uri", g) for g in params.default_graphs] + \
+        [("named-graph-uri", g) for g in params.named_graphs]
+    return [{"label": f.label, "name": f.name, "href": "?" + urlencode([*base, ("format", f.name)])}
+            for f in sparql.offers_for(kind)]
+
+
+def _page(request: Request, params: ProtocolRequest, results: dict[str, object], *, status: int = 200,
+          headers: dict[str, str] | None = None) -> Response:
+    settings = app_context(request).settings
+    public = rewriter(request)
+    prefixes = public_prefixes(public)
+    examples = [{"question": e.question, "href": "?" + urlencode({"query": public_text(e.text, public)})}
+                for e in sparql.example_queries(settings.root / "queries")]
+    body = render("sparql.html", lang="en", base=public.public_base, alternates=[],
+                  endpoint=public.public_base + "sparql", timeout=f"{settings.query_timeout:g}",
+                  query=_starter(prefixes) if params.query is None else params.query, examples=examples,
+                  prefixes=prefixes, all_formats=_ALL_FORMATS, **results)
+    return HTMLResponse(body, status_code=status, headers={"Vary": "Accept", **(headers or {})})
+
+
+def public_text(text: str, public: IriRewriter) -> str:
+    """A query text with canonical IRIs shown as this server's, so copying it elsewhere still works here."""
+    return text if public.identity else text.replace(public.canonical_base, public.public_base)
+
+
+def _starter(prefixes: dict[str, str]) -> str:
+    lines = [f"PREFIX {name}: <{namespace}>" for name, namespace in prefixes.items()]
+    return "\n".join([*lines, "", "SELECT ?s ?p ?o WHERE {", "  ?s ?p ?o", "}", "LIMIT 10"]) + "\n"
+
