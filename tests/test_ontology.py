@@ -259,3 +259,20 @@ PROBES = [
 def test_owl_rl_detects_contradictions(case: str, triples: list[tuple[URIRef, URIRef, URIRef]], expected: bool) -> None:
     """The consistency check above can fail: contradictory instance data makes the closure inconsistent."""
     assert _inconsistent(_closure(triples)) is expected, case
+
+
+XSD_INTEGER = URIRef(XSD_NS + "integer")
+DERIVED_INTEGERS = {URIRef(XSD_NS + name) for name in (
+    "positiveInteger", "nonNegativeInteger", "negativeInteger", "nonPositiveInteger",
+    "long", "int", "short", "byte", "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+)}
+
+
+@pytest.mark.parametrize("prop", [BC.ordinal, BC.memberCount])
+def test_counts_have_integer_range(prop: URIRef) -> None:
+    """Plain xsd:integer: the pyoxigraph store normalises derived integer datatypes to xsd:integer."""
+    assert set(_ontology().objects(prop, RDFS.range)) == {XSD_INTEGER}
+
+
+def test_no_derived_integer_datatype_is_used() -> None:
+    assert not DERIVED_INTEGERS & set(_ontology().objects())
