@@ -1,0 +1,70 @@
+"""Pages as a person sees them: headless Chromium renders them (screenshots kept under tests/artifacts/)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from linkeddata.settings import PROJECT_ROOT
+from tests.livesite import live_server
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+ARTIFACTS = Path(__file__).parent / "artifacts"
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Chromium is not installed (apt-get install chromium)")
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync", "--hide-scrollbars"]
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[str]:
+    with live_server(PROJECT_ROOT, query_workers=1) as base:
+        yield base
+
+
+def chromium(*args: str) -> subprocess.CompletedProcess[str]:
+    assert CHROMIUM is not None
+    with tempfile.TemporaryDirectory() as profile:
+        return subprocess.run([CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
+                              capture_output=True, text=True, timeout=90, check=False)
+
+
+def rendered_dom(url: str) -> str:
+    return chromium("--dump-dom", url).stdout
+
+
+def screenshot(url: str, name: str, width: int) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    target = ARTIFACTS / f"{name}-{width}.png"
+    target.unlink(missing_ok=True)
+    chromium(f"--screenshot={target}", f"--window-size={width},1400", url)
+    return target
+
+
+PAGES = [("home", ""), ("ontology", "ontology"), ("shapes", "shapes"), ("sparql", "sparql"),
+         ("dataset", "doc/dataset/vn-cn-border")]
+
+
+@pytest.mark.parametrize(("name", "path"), PAGES)
+def test_page_renders_with_heading_and_no_external_requests(site: str, name: str, path: str) -> None:
+    dom = rendered_dom(site + path)
+    assert "<h1" in dom, name
+    assert "<html lang=" in dom
+    for width in (1280, 390):  # desktop and phone
+        shot = screenshot(site + path, name, width)
+        assert shot.exists() and shot.stat().st_size > 5_000, f"{name} screenshot at {width}px is empty"
+
+
+def test_resource_page_renders_its_label(site: str) -> None:
+    import httpx
+
+    sitemap = httpx.get(site + "sitemap.xml").text
+    doc = next(line for line in sitemap.replace("<loc>", "\n<loc>").splitlines() if "/doc/meeting/" in line)
+    url = doc.split("<loc>")[1].split("</loc>")[0]
+    dom = rendered_dom(url)
+    assert "<h1>" in dom and "Sources" in dom
+    assert screenshot(url, "meeting", 1280).stat().st_size > 5_000
