@@ -116,7 +116,7 @@ class ContributionFolder:
             raise ResourceNotFoundError(f"No contribution {cid!r}")
         target = self.folder / WITHDRAWN / source.name
         target.parent.mkdir(exist_ok=True)
-        os.replace(source, target)
+        source.replace(target)
         _fsync_folder(self.folder)
         _fsync_folder(target.parent)
 
@@ -167,7 +167,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        tmp.replace(path)
     finally:
         tmp.unlink(missing_ok=True)
     _fsync_folder(path.parent)

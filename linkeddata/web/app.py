@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 from fastapi import FastAPI
 
+from ..auth import TOKENS_ENV, TokenRegistry
 from ..dataset import Dataset
 from ..settings import Settings
-from . import errors, middleware, resources, site, sparql
+from . import contribute, errors, middleware, resources, site, sparql
 from .context import AppContext
 
 
@@ -14,9 +17,12 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
     """The application; loads the bundled dataset from ``settings.root`` unless one is given."""
     app = FastAPI(title="Vietnam–China border cooperation linked data", docs_url="/api/docs", redoc_url=None,
                   openapi_url="/api/openapi.json")
-    app.state.ctx = AppContext(settings, dataset or Dataset.load(settings.root))
+    loaded = dataset or Dataset.load(settings.root)
+    tokens = TokenRegistry.load(settings.tokens_file, os.environ.get(TOKENS_ENV))
+    app.state.ctx = AppContext(settings, loaded, tokens)
     errors.install(app)
-    middleware.install(app)
+    middleware.install(app, loaded)
+    app.include_router(contribute.router)
     app.include_router(sparql.router)
     app.include_router(site.router)
     app.include_router(resources.router)  # last: its catch-all paths must not shadow the others

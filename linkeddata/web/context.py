@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from starlette.requests import Request
 
+from ..auth import TokenRegistry
 from ..dataset import Dataset
 from ..rewrite import IriRewriter
 from ..settings import Settings
@@ -15,6 +16,7 @@ from ..settings import Settings
 class AppContext:
     settings: Settings
     dataset: Dataset
+    tokens: TokenRegistry
 
 
 def app_context(request: Request) -> AppContext:

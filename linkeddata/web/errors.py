@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
+
 from fastapi import FastAPI
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
+from .. import report
+from ..auth import AuthError
 from ..errors import (
     BadInputError,
     LinkedDataError,
@@ -16,12 +20,18 @@ from ..errors import (
     ResourceNotFoundError,
 )
 from ..formats import HTML, Format
+from ..gate import RejectedError, WriteFailedError
 from ..negotiation import negotiate
 from .context import public_base
+from .contribute import UnsupportedMediaTypeError
 from .pages import render
 
 PLAIN = Format("text", "text/plain", "Plain text", "txt")
 STATUS: dict[type[LinkedDataError], int] = {
+    AuthError: 401,
+    RejectedError: 422,
+    WriteFailedError: 503,
+    UnsupportedMediaTypeError: 415,
     PayloadTooLargeError: 413,
     BadInputError: 400,
     NotAcceptableError: 406,
@@ -40,7 +50,8 @@ def status_for(error: LinkedDataError) -> int:
     return 500
 
 
-TITLES = {400: "Bad request", 403: "Forbidden", 404: "Not found", 406: "Not acceptable", 413: "Too large",
+TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 406: "Not acceptable",
+          413: "Too large", 415: "Unsupported media type", 422: "Does not conform", 507: "Insufficient storage",
           503: "Unavailable", 500: "Server error"}
 
 
@@ -50,6 +61,16 @@ async def _handle(request: Request, exc: Exception) -> Response:
     headers = {"Vary": "Accept"}
     if isinstance(exc, QueryTimeoutError):
         headers["Retry-After"] = "5"
+    if isinstance(exc, AuthError):
+        if exc.disabled:
+            status = 403
+        else:
+            headers["WWW-Authenticate"] = 'Bearer realm="contributions"'
+    if isinstance(exc, WriteFailedError) and exc.insufficient_storage:
+        status = 507
+    if isinstance(exc, RejectedError):
+        summary = {"message": str(exc), **json.loads(report.as_json(exc.outcome))}
+        return JSONResponse(summary, status_code=status, headers=headers)
     if _wants_html(request.headers.get("accept")):
         body = render("error.html", status=status, title=TITLES.get(status, "Error"), message=str(exc),
                       lang="en", base=public_base(request), alternates=[])

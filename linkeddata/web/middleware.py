@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
 from starlette.responses import Response
+
+from ..dataset import Dataset
 
 EXPOSED = ["Link", "Content-Location", "ETag", "Last-Modified", "Vary", "Location", "X-Result-Truncated", "X-Result-Limit"]
 SECURITY_HEADERS = {
@@ -29,8 +32,15 @@ async def _security_headers(request: Request, call_next: RequestResponseEndpoint
     return response
 
 
-def install(app: FastAPI) -> None:
+def install(app: FastAPI, dataset: Dataset) -> None:
     """Order matters: CORS outermost (answers preflights), then gzip, then our headers."""
+
+    async def follow_contributions(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        # Another worker process may have accepted a contribution: one stat() tells, a reload follows.
+        await run_in_threadpool(dataset.sync_contributions)
+        return await call_next(request)
+
+    app.add_middleware(BaseHTTPMiddleware, dispatch=follow_contributions)
     app.add_middleware(BaseHTTPMiddleware, dispatch=_security_headers)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,

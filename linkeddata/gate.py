@@ -1,0 +1,87 @@
+"""The validation gate in front of the data: a contribution is written only if, checked against the
+shapes in the context of everything already accepted, it has no Violations. One writer at a time."""
+
+from __future__ import annotations
+
+import errno
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from . import formats
+from .contributions import Contribution, decode_utf8, graph_iri
+from .dataset import Dataset
+from .errors import LinkedDataError
+from .loading import parse_file
+from .store import Store, Subject, Term
+from .validation import ValidationOutcome, load_schema, validate_contribution
+
+ACCEPTED_SYNTAXES: tuple[formats.Format, ...] = (formats.TURTLE, formats.N_TRIPLES)
+"""Contributions are stored as Turtle: Turtle itself, or N-Triples (a subset of it)."""
+
+
+class RejectedError(LinkedDataError):
+    """The contribution does not conform (422); ``outcome`` says why."""
+
+    def __init__(self, outcome: ValidationOutcome) -> None:
+        self.outcome = outcome
+        super().__init__("The contribution does not conform to the shapes; nothing was changed.")
+
+
+class WriteFailedError(LinkedDataError):
+    """The file could not be written (disk full, permission denied); nothing was changed (5xx)."""
+
+    def __init__(self, error: OSError) -> None:
+        self.insufficient_storage = error.errno in (errno.ENOSPC, errno.EDQUOT)
+        super().__init__(f"The contribution could not be written: {error.strerror or error}. Nothing was changed.")
+
+
+@dataclass(frozen=True)
+class _WithoutGraph:
+    """The store as it would be without one graph: a replacement is checked against the others only."""
+
+    store: Store
+    graph: str
+
+    def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
+              obj: Term | None = None, graph: str | None = None) -> Iterator[ox.Quad]:
+        return (q for q in self.store.quads(subject, predicate, obj, graph)
+                if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == self.graph))
+
+
+def check(dataset: Dataset, body: bytes, fmt: formats.Format, replacing: str | None = None) -> ValidationOutcome:
+    """What ``/validate`` answers: the contribution checked in the context of the current data."""
+    dataset.sync_contributions()
+    existing: Store | _WithoutGraph = dataset.store if replacing is None else _WithoutGraph(dataset.store, graph_iri(replacing))
+    return validate_contribution(existing, load_schema(dataset.root), body, fmt, source_name="contribution")
+
+
+def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, cid: str | None = None) -> Contribution:
+    """Validate and, if it conforms, write contribution ``cid`` (new when None) and load it into the store.
+    Raises RejectedError (with the outcome) or WriteFailedError; in both cases nothing changed."""
+    text = decode_utf8(body)
+    folder = dataset.contributions
+    with folder.lock():
+        outcome = check(dataset, body, fmt, replacing=cid)
+        if outcome.errors or not outcome.conforms:
+            raise RejectedError(outcome)
+        target = cid or folder.new_id()
+        try:
+            record = folder.write(target, text, author)
+        except OSError as err:
+            raise WriteFailedError(err) from err
+        dataset.store.replace_graph(graph_iri(target), parse_file(folder.path(target)))
+        dataset.sync_contributions()
+        return record
+
+
+def withdraw(dataset: Dataset, cid: str) -> None:
+    folder = dataset.contributions
+    with folder.lock():
+        try:
+            folder.withdraw(cid)
+        except OSError as err:
+            raise WriteFailedError(err) from err
+        dataset.store.drop_graph(graph_iri(cid))
+        dataset.sync_contributions()

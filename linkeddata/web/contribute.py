@@ -1,0 +1,164 @@
+"""Contributors' routes: ``/validate`` (check Turtle, JSON-LD, RDF/XML or N-Triples against the shapes
+and the current data) and ``/contributions`` (validation-gated writes with bearer tokens)."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from .. import formats, gate, report
+from ..contributions import check_id
+from ..errors import BadInputError, PayloadTooLargeError
+from ..validation import ValidationOutcome
+from .context import app_context, public_base, rewriter
+from .pages import render
+
+router = APIRouter()
+
+JSON_SUMMARY = formats.Format("json", "application/json", "JSON summary", "json")
+REPORT_OFFERS: tuple[formats.Format, ...] = (JSON_SUMMARY, formats.TURTLE, formats.JSON_LD, formats.HTML)
+"""What a validation answers in: the JSON summary first (``*/*``), the SHACL report, or a page."""
+VALIDATE_SYNTAXES: tuple[formats.Format, ...] = (formats.TURTLE, formats.N_TRIPLES, formats.JSON_LD, formats.RDF_XML)
+FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+
+
+class UnsupportedMediaTypeError(BadInputError):
+    """The body's Content-Type is not one we read (415)."""
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The request body, refused with 413 as soon as it passes ``limit`` bytes (declared or streamed)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLargeError(f"The body is over the limit of {limit} bytes.")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLargeError(f"The body is over the limit of {limit} bytes.")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def syntax_of(request: Request, offers: tuple[formats.Format, ...]) -> formats.Format:
+    content_type = request.headers.get("content-type")
+    fmt = formats.by_media_type(content_type or "", offers)
+    if fmt is None:
+        names = ", ".join(f.media_type for f in offers)
+        raise UnsupportedMediaTypeError(f"Unsupported Content-Type {content_type!r}; send one of: {names}.")
+    return fmt
+
+
+async def _form_document(request: Request, limit: int) -> tuple[bytes, formats.Format]:
+    """The text of the HTML form: an uploaded file (syntax from its name) or the pasted Turtle."""
+    async with request.form(max_files=1, max_fields=4, max_part_size=limit) as form:
+        upload = form.get("file")
+        if isinstance(upload, UploadFile) and upload.filename:
+            data = await upload.read(limit + 1)
+            fmt = formats.by_extension(upload.filename.rpartition(".")[2], VALIDATE_SYNTAXES) or formats.TURTLE
+        else:
+            text = form.get("text")
+            data, fmt = (text if isinstance(text, str) else "").encode("utf-8"), formats.TURTLE
+    if len(data) > limit:
+        raise PayloadTooLargeError(f"The body is over the limit of {limit} bytes.")
+    return data, fmt
+
+
+def _negotiated_outcome(request: Request, outcome: ValidationOutcome, submitted: bytes, status: int | None = None) -> Response:
+    from ..negotiation import negotiate
+
+    fmt = negotiate(request.headers.get("accept"), REPORT_OFFERS)
+    code = status or (400 if outcome.errors else 200)
+    headers = {"Vary": "Accept"}
+    if fmt is JSON_SUMMARY:
+        return JSONResponse(json.loads(report.as_json(outcome)), status_code=code, headers=headers)
+    if fmt is formats.HTML:
+        body = render("validate.html", outcome=outcome, view=_annotated_lines(submitted, outcome), lang="en",
+                      base=public_base(request), alternates=[], limit=app_context(request).settings.max_body_bytes)
+        return Response(body, status_code=code, media_type=fmt.content_type, headers=headers)
+    text = report.as_rdf(outcome, fmt, rewriter(request))
+    return Response(text, status_code=code, media_type=fmt.content_type, headers=headers)
+
+
+def _annotated_lines(submitted: bytes, outcome: ValidationOutcome) -> list[tuple[int, str, list[str]]]:
+    """(number, line, messages) for each submitted line, so the page can mark the offending ones."""
+    messages: dict[int, list[str]] = {}
+    for err in outcome.errors:
+        if err.line:
+            messages.setdefault(err.line, []).append(f"col {err.column}: {err.message}")
+    for result in outcome.results:
+        if result.line and result.file == "contribution":
+            messages.setdefault(result.line, []).append(f"{result.severity}: {result.message}")
+    lines = submitted.decode("utf-8", "replace").splitlines()
+    return [(n, line, messages.get(n, [])) for n, line in enumerate(lines, start=1)]
+
+
+@router.get("/validate", include_in_schema=False)
+@router.head("/validate", include_in_schema=False)
+def validate_page(request: Request) -> Response:
+    body = render("validate.html", outcome=None, view=[], lang="en", base=public_base(request), alternates=[],
+                  limit=app_context(request).settings.max_body_bytes)
+    return Response(body, media_type=formats.HTML.content_type)
+
+
+@router.post("/validate", summary="Validate an RDF document against the shapes, in the context of the data")
+async def validate(request: Request) -> Response:
+    """200 with the outcome whether or not it conforms; 400 syntax error (line and column); 413; 415."""
+    limit = app_context(request).settings.max_body_bytes
+    content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type in FORM_TYPES:
+        body, fmt = await _form_document(request, limit)
+    else:
+        fmt = syntax_of(request, VALIDATE_SYNTAXES)
+        body = await read_body(request, limit)
+    outcome = await run_in_threadpool(gate.check, app_context(request).dataset, body, fmt)
+    return _negotiated_outcome(request, outcome, body)
+
+
+@router.get("/contributions", summary="List contributions with author, time, size and status")
+def list_contributions(request: Request) -> Response:
+    records = app_context(request).dataset.contributions.records()
+    return JSONResponse({"contributions": [r.as_json() for r in records]})
+
+
+@router.post("/contributions", status_code=201, summary="Add a contribution (Turtle); needs a bearer token")
+async def add_contribution(request: Request) -> Response:
+    return await _write(request, None)
+
+
+@router.get("/contributions/{cid}", summary="Read one contribution as Turtle")
+def read_contribution(request: Request, cid: str) -> Response:
+    data = app_context(request).dataset.contributions.read(check_id(cid))
+    return Response(data, media_type=formats.TURTLE.content_type)
+
+
+@router.put("/contributions/{cid}", summary="Replace a contribution (Turtle); needs a bearer token")
+async def replace_contribution(request: Request, cid: str) -> Response:
+    ctx = app_context(request)
+    ctx.dataset.contributions.get(check_id(cid))  # 404 before reading the body
+    return await _write(request, cid)
+
+
+@router.delete("/contributions/{cid}", status_code=204, summary="Withdraw a contribution; needs a bearer token")
+async def withdraw_contribution(request: Request, cid: str) -> Response:
+    ctx = app_context(request)
+    ctx.tokens.authenticate(request.headers.get("authorization"))
+    await run_in_threadpool(gate.withdraw, ctx.dataset, check_id(cid))
+    return Response(status_code=204)
+
+
+async def _write(request: Request, cid: str | None) -> Response:
+    ctx = app_context(request)
+    author = ctx.tokens.authenticate(request.headers.get("authorization"))
+    fmt = syntax_of(request, gate.ACCEPTED_SYNTAXES)
+    body = await read_body(request, ctx.settings.max_body_bytes)
+    record = await run_in_threadpool(gate.accept, ctx.dataset, body, fmt, author, cid)
+    location = f"{public_base(request)}contributions/{record.id}"
+    payload = {**record.as_json(), "iri": rewriter(request).to_public(str(record.as_json()["iri"]))}
+    return JSONResponse(payload, status_code=201 if cid is None else 200, headers={"Location": location})
+
