@@ -23,6 +23,8 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_validate(commands)
     _add_serve(commands)
+    _add_contributions(commands)
+    _add_token(commands)
     return parser
 
 
@@ -50,7 +52,62 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--trust-proxy", action="store_true", default=None, help="honour X-Forwarded-Proto/Host")
     serve.add_argument("--root", type=Path, help="folder holding ontology/, shapes/ and data/")
     serve.add_argument("--query-timeout", type=float, metavar="S", help="seconds a SPARQL query may run")
+    serve.add_argument("--tokens-file", type=Path, help="write tokens, one 'name:sha256-hex' per line")
     serve.set_defaults(handler=_serve)
+
+
+def _add_contributions(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    contrib = commands.add_parser("contributions", help="list, show or withdraw accepted contributions (operator)")
+    contrib.add_argument("action", choices=["list", "show", "withdraw"])
+    contrib.add_argument("id", nargs="?", help="the contribution (for show and withdraw)")
+    contrib.add_argument("--root", type=Path, help="folder holding ontology/, shapes/ and data/")
+    contrib.set_defaults(handler=_contributions)
+
+
+def _add_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    token = commands.add_parser(
+        "token", help="make a write token: prints the token once, and the line for the tokens file",
+        description="Print a new random bearer token (give it to the contributor) and the 'name:sha256' line to "
+                    "append to the tokens file (LINKEDDATA_TOKENS_FILE) or the LINKEDDATA_TOKENS variable.")
+    token.add_argument("name", help="who the token is for (recorded as the author of their contributions)")
+    token.set_defaults(handler=_token)
+
+
+def _contributions(args: argparse.Namespace) -> int:
+    from .contributions import ContributionFolder
+    from .errors import ResourceNotFoundError
+
+    folder = ContributionFolder((args.root or from_env().root) / "data")
+    if args.action != "list" and not args.id:
+        print(f"linkeddata contributions {args.action}: give the contribution id", file=sys.stderr)
+        return 2
+    try:
+        if args.action == "list":
+            for record in folder.records():
+                print(f"{record.id}\t{record.status}\t{record.author}\t{record.created}\t{record.size} bytes")
+        elif args.action == "show":
+            sys.stdout.write(folder.read(args.id).decode("utf-8"))
+        else:
+            with folder.lock():
+                folder.withdraw(args.id)
+            print(f"withdrawn: {args.id} (running servers drop it on their next request)")
+    except ResourceNotFoundError as err:
+        print(f"linkeddata contributions: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _token(args: argparse.Namespace) -> int:
+    from .auth import new_token
+
+    try:
+        token, line = new_token(args.name)
+    except ValueError as err:
+        print(f"linkeddata token: {err}", file=sys.stderr)
+        return 2
+    print(f"token (give it to {args.name}; it is not stored): {token}")
+    print(f"tokens file line: {line}")
+    return 0
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -69,7 +126,7 @@ def serve_settings(args: argparse.Namespace, base: Settings | None = None) -> Se
     """Settings from the environment, with the options given on the command line applied over them."""
     return (base or from_env()).with_overrides(
         host=args.host, port=args.port, public_url=args.public_url, workers=args.workers,
-        trust_proxy=args.trust_proxy, root=args.root, query_timeout=args.query_timeout)
+        trust_proxy=args.trust_proxy, root=args.root, query_timeout=args.query_timeout, tokens_file=args.tokens_file)
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -25,10 +25,9 @@ def free_port() -> int:
         return port
 
 
-@contextmanager
-def live_server(root: Path, **overrides: object) -> Iterator[str]:
-    """Start ``linkeddata.web.server`` in a child process; yields its base URL, stops it afterwards."""
-    port = free_port()
+def start_server(root: Path, port: int | None = None, **overrides: object) -> tuple[str, subprocess.Popen[bytes]]:
+    """Start ``linkeddata.web.server`` in a child process and wait until it answers; (base URL, process)."""
+    port = port or free_port()
     settings = Settings(root=root, host="127.0.0.1", port=port).with_overrides(**overrides)
     env = {**os.environ, "LINKEDDATA_SETTINGS_JSON": settings.to_json()}
     command = [sys.executable, "-m", "uvicorn", "--factory", "linkeddata.web.server:app_from_env",
@@ -37,14 +36,29 @@ def live_server(root: Path, **overrides: object) -> Iterator[str]:
     base = f"http://127.0.0.1:{port}/"
     try:
         _wait_until_up(base, process)
+    except RuntimeError:
+        stop(process)
+        raise
+    return base, process
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=10)
+
+
+@contextmanager
+def live_server(root: Path, **overrides: object) -> Iterator[str]:
+    """A server for the duration of a ``with`` block; yields its base URL."""
+    base, process = start_server(root, **overrides)
+    try:
         yield base
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        stop(process)
 
 
 def _wait_until_up(base: str, process: subprocess.Popen[bytes]) -> None:

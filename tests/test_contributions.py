@@ -1,0 +1,285 @@
+"""The validation service and the validation-gated writes, through the real app on a copy of the mini project."""
+
+from __future__ import annotations
+
+import errno
+import json
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import rdflib
+from fastapi.testclient import TestClient
+
+from linkeddata.auth import new_token
+from linkeddata.settings import Settings
+from linkeddata.web.app import create_app
+from tests.conftest import MINI_ROOT, PUBLIC
+
+TURTLE = {"content-type": "text/turtle"}
+PREFIXES = """@prefix bc: <https://w3id.org/vn-cn-border/ontology#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix meeting: <https://w3id.org/vn-cn-border/id/meeting/> .
+@prefix locality: <https://w3id.org/vn-cn-border/id/locality/> .
+"""
+GOOD = PREFIXES + 'meeting:gamma a bc:Meeting ; rdfs:label "Gamma meeting"@en ; bc:ordinal 3 ; bc:place locality:ha-giang .\n'
+BAD_DATATYPE = PREFIXES + 'meeting:delta a bc:Meeting ; rdfs:label "Delta"@en ; bc:ordinal "third" .\n'
+TYPO = PREFIXES + 'meeting:epsilon a bc:Meeting ; rdfs:label "Epsilon"@en ; bc:plaec locality:ha-giang .\n'
+DANGLING = PREFIXES + 'meeting:zeta a bc:Meeting ; rdfs:label "Zeta"@en ; bc:place locality:atlantis .\n'
+CONFLICT = PREFIXES + "meeting:alpha bc:ordinal 7 .\n"
+SYNTAX = PREFIXES + 'meeting:eta a bc:Meeting ;\n    rdfs:label "unterminated .\n'
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    root = tmp_path / "project"
+    shutil.copytree(MINI_ROOT, root)
+    return root
+
+
+@pytest.fixture
+def token(tmp_path: Path) -> tuple[str, Path]:
+    secret, line = new_token("alice")
+    tokens = tmp_path / "tokens"
+    tokens.write_text(f"# writers\n{line}\n", encoding="utf-8")
+    return secret, tokens
+
+
+@pytest.fixture
+def client(project: Path, token: tuple[str, Path]) -> Iterator[TestClient]:
+    settings = Settings(root=project, public_url=PUBLIC, tokens_file=token[1])
+    with TestClient(create_app(settings)) as c:
+        yield c
+
+
+def auth(token: tuple[str, Path]) -> dict[str, str]:
+    return {**TURTLE, "authorization": f"Bearer {token[0]}"}
+
+
+def state(project: Path, client: TestClient) -> tuple[list[str], str]:
+    """What must not change when a write is refused: the files, and the dump."""
+    files = sorted(p.name for p in (project / "data").rglob("*") if p.is_file() and not p.name.startswith("."))
+    return files, client.get("/dumps/vn-cn-border.nt").text
+
+
+# --- /validate -------------------------------------------------------------------------------------------
+
+
+def test_validate_conforming(client: TestClient) -> None:
+    response = client.post("/validate", content=GOOD, headers=TURTLE)
+    assert response.status_code == 200
+    assert response.json()["conforms"] is True
+
+
+@pytest.mark.parametrize(("document", "needle"), [
+    (BAD_DATATYPE, "ordinal"), (TYPO, "bc:place"), (DANGLING, "atlantis"), (CONFLICT, "7"),
+])
+def test_validate_reports_problems_with_200(client: TestClient, document: str, needle: str) -> None:
+    response = client.post("/validate", content=document, headers=TURTLE)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["conforms"] is False
+    assert body["counts"]["Violation"] >= 1
+    text = json.dumps(body["results"])
+    assert needle in text
+    assert all({"focusNode", "message", "severity", "path", "value", "line"} <= set(r) for r in body["results"])
+
+
+def test_validate_syntax_error_is_400_with_line_and_column(client: TestClient) -> None:
+    response = client.post("/validate", content=SYNTAX, headers=TURTLE)
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["line"] == 6 and error["column"] is not None
+
+
+def test_validate_other_syntaxes(client: TestClient) -> None:
+    jsonld = json.dumps({"@id": "https://w3id.org/vn-cn-border/id/meeting/theta",
+                         "@type": "https://w3id.org/vn-cn-border/ontology#Meeting",
+                         "http://www.w3.org/2000/01/rdf-schema#label": {"@value": "Theta", "@language": "en"}})
+    assert client.post("/validate", content=jsonld, headers={"content-type": "application/ld+json"}).json()["conforms"]
+    nt = ('<https://w3id.org/vn-cn-border/id/meeting/iota> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> '
+          '<https://w3id.org/vn-cn-border/ontology#Meeting> .\n')
+    assert client.post("/validate", content=nt, headers={"content-type": "application/n-triples"}).status_code == 200
+
+
+def test_validate_415_and_413(project: Path) -> None:
+    settings = Settings(root=project, public_url=PUBLIC, max_body_bytes=200)
+    with TestClient(create_app(settings)) as small:
+        assert small.post("/validate", content=GOOD, headers={"content-type": "text/csv"}).status_code == 415
+        assert small.post("/validate", content=GOOD * 5, headers=TURTLE).status_code == 413
+
+
+def test_validate_shacl_report_and_html(client: TestClient) -> None:
+    turtle = client.post("/validate", content=BAD_DATATYPE, headers={**TURTLE, "accept": "text/turtle"})
+    graph = rdflib.Graph().parse(data=turtle.text, format="turtle")
+    sh = rdflib.Namespace("http://www.w3.org/ns/shacl#")
+    report = graph.value(predicate=rdflib.RDF.type, object=sh.ValidationReport)
+    assert graph.value(report, sh.conforms) == rdflib.Literal(False)
+    html = client.post("/validate", content=BAD_DATATYPE, headers={**TURTLE, "accept": "text/html"})
+    assert html.headers["content-type"].startswith("text/html")
+    assert '<mark class="bad">' in html.text and "Does not conform" in html.text
+
+
+def test_validate_form_from_the_page(client: TestClient) -> None:
+    page = client.get("/validate")
+    assert page.status_code == 200 and "<form" in page.text
+    response = client.post("/validate", data={"text": BAD_DATATYPE}, headers={"accept": "text/html"})
+    assert response.status_code == 200 and "Does not conform" in response.text
+
+
+def test_validate_answers_like_the_cli(client: TestClient, project: Path, tmp_path: Path) -> None:
+    path = tmp_path / "contribution.ttl"
+    path.write_text(TYPO + BAD_DATATYPE.replace(PREFIXES, ""), encoding="utf-8")
+    cli = subprocess.run([sys.executable, "-m", "linkeddata.cli", "validate", "--root", str(project), "--format", "json",
+                          str(path)], capture_output=True, text=True, check=False)
+    http = client.post("/validate", content=path.read_bytes(), headers=TURTLE).json()
+    from_cli = json.loads(cli.stdout)
+    assert cli.returncode == 1
+    key = [(r["focusNode"], r["path"], r["message"], r["severity"], r["line"]) for r in from_cli["results"]]
+    assert key == [(r["focusNode"], r["path"], r["message"], r["severity"], r["line"]) for r in http["results"]]
+    assert from_cli["counts"] == http["counts"]
+
+
+# --- /contributions ----------------------------------------------------------------------------------------
+
+
+def test_writes_disabled_without_tokens(project: Path) -> None:
+    with TestClient(create_app(Settings(root=project, public_url=PUBLIC))) as c:
+        response = c.post("/contributions", content=GOOD, headers=TURTLE)
+    assert response.status_code == 403
+    assert not (project / "data" / "contributions").exists()
+
+
+@pytest.mark.parametrize("header", [None, "Bearer wrong", "Basic YWxpY2U6eA==", "Bearer "])
+def test_missing_or_wrong_token_is_401(client: TestClient, project: Path, header: str | None) -> None:
+    before = state(project, client)
+    headers = {**TURTLE, **({"authorization": header} if header else {})}
+    response = client.post("/contributions", content=GOOD, headers=headers)
+    assert response.status_code == 401
+    assert response.headers["www-authenticate"].startswith("Bearer")
+    assert "wrong" not in response.text
+    assert state(project, client) == before
+
+
+def test_token_in_query_string_is_not_accepted(client: TestClient, token: tuple[str, Path]) -> None:
+    response = client.post(f"/contributions?access_token={token[0]}", content=GOOD, headers=TURTLE)
+    assert response.status_code == 401
+    assert token[0] not in response.text
+
+
+def test_accepted_contribution_is_visible_at_once_and_after_restart(client: TestClient, project: Path,
+                                                                    token: tuple[str, Path]) -> None:
+    assert client.get("/id/meeting/gamma", follow_redirects=False).status_code == 404
+    response = client.post("/contributions", content=GOOD, headers=auth(token))
+    assert response.status_code == 201
+    record = response.json()
+    assert record["author"] == "alice" and record["status"] == "accepted" and len(record["sha256"]) == 64
+    assert response.headers["location"].endswith("/contributions/" + record["id"])
+    assert token[0] not in response.text
+    doc = client.get("/doc/meeting/gamma.nt")
+    assert doc.status_code == 200 and "Gamma meeting" in doc.text
+    assert "Gamma meeting" in client.get("/dumps/vn-cn-border.nt").text
+    listing = client.get("/contributions").json()["contributions"]
+    assert [c["id"] for c in listing] == [record["id"]]
+    stored = client.get(f"/contributions/{record['id']}").text
+    assert "Gamma meeting" in stored and "prov#wasAttributedTo" in stored
+    with TestClient(create_app(Settings(root=project, public_url=PUBLIC))) as restarted:
+        assert restarted.get("/doc/meeting/gamma.nt").status_code == 200
+
+
+def test_rejected_contribution_changes_nothing(client: TestClient, project: Path, token: tuple[str, Path]) -> None:
+    before = state(project, client)
+    for document in (BAD_DATATYPE, TYPO, DANGLING, CONFLICT):
+        response = client.post("/contributions", content=document, headers=auth(token))
+        assert response.status_code == 422
+        assert response.json()["conforms"] is False
+    assert client.post("/contributions", content=SYNTAX, headers=auth(token)).status_code == 422
+    assert state(project, client) == before
+
+
+def test_replace_and_withdraw(client: TestClient, token: tuple[str, Path]) -> None:
+    cid = client.post("/contributions", content=GOOD, headers=auth(token)).json()["id"]
+    replaced = client.put(f"/contributions/{cid}", content=GOOD.replace("Gamma meeting", "Gamma, renamed")
+                          .replace("bc:ordinal 3", "bc:ordinal 4"), headers=auth(token))
+    assert replaced.status_code == 200
+    text = client.get("/doc/meeting/gamma.nt").text
+    assert "Gamma, renamed" in text and "Gamma meeting" not in text
+    assert client.delete(f"/contributions/{cid}").status_code == 401
+    assert client.delete(f"/contributions/{cid}", headers=auth(token)).status_code == 204
+    assert client.get("/id/meeting/gamma", follow_redirects=False).status_code == 404
+    statuses = {c["id"]: c["status"] for c in client.get("/contributions").json()["contributions"]}
+    assert statuses == {cid: "withdrawn"}
+    assert client.put("/contributions/nope", content=GOOD, headers=auth(token)).status_code == 404
+    assert client.get("/contributions/..%2F..%2Fetc%2Fpasswd").status_code == 404
+
+
+def test_concurrent_conflicting_writes_accept_exactly_one(client: TestClient, token: tuple[str, Path]) -> None:
+    """Six contributions, each valid alone, giving one new meeting six different ordinals: one wins, five are 422."""
+    codes: list[int] = []
+
+    def post(ordinal: int) -> None:
+        document = PREFIXES + f'meeting:beta2 a bc:Meeting ; rdfs:label "B2"@en ; bc:ordinal {ordinal} .\n'
+        codes.append(client.post("/contributions", content=document, headers=auth(token)).status_code)
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(5, 11)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert sorted(codes) == [201, 422, 422, 422, 422, 422], codes
+    ordinals = [line for line in client.get("/doc/meeting/beta2.nt").text.splitlines() if "#ordinal>" in line]
+    assert len(ordinals) == 1
+
+
+def test_restating_an_accepted_fact_is_not_a_conflict(client: TestClient, token: tuple[str, Path]) -> None:
+    assert client.post("/contributions", content=GOOD, headers=auth(token)).status_code == 201
+    assert client.post("/contributions", content=GOOD, headers=auth(token)).status_code == 201
+
+
+@pytest.mark.parametrize(("error", "status"), [(errno.ENOSPC, 507), (errno.EACCES, 503), (errno.EROFS, 503)])
+def test_write_failure_is_a_clear_5xx_and_changes_nothing(client: TestClient, project: Path, token: tuple[str, Path],
+                                                          monkeypatch: pytest.MonkeyPatch, error: int, status: int) -> None:
+    import linkeddata.contributions as contributions
+
+    def failing(path: Path, data: bytes) -> None:
+        raise OSError(error, "simulated failure")
+
+    before = state(project, client)
+    monkeypatch.setattr(contributions, "_atomic_write", failing)
+    response = client.post("/contributions", content=GOOD, headers=auth(token))
+    assert response.status_code == status
+    assert "simulated failure" in response.text
+    assert state(project, client) == before
+    assert client.get("/id/meeting/gamma", follow_redirects=False).status_code == 404
+
+
+def test_operator_cli_lists_shows_and_withdraws(client: TestClient, project: Path, token: tuple[str, Path]) -> None:
+    cid = client.post("/contributions", content=GOOD, headers=auth(token)).json()["id"]
+
+    def run(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "linkeddata.cli", "contributions", *args, "--root", str(project)],
+                              capture_output=True, text=True, check=False)
+
+    listed = run("list")
+    assert listed.returncode == 0 and cid in listed.stdout and "alice" in listed.stdout
+    assert "Gamma meeting" in run("show", cid).stdout
+    assert run("show", "nope").returncode == 2
+    assert run("withdraw", cid).returncode == 0
+    assert client.get("/id/meeting/gamma", follow_redirects=False).status_code == 404
+
+
+def test_token_command_prints_a_working_line(tmp_path: Path, project: Path) -> None:
+    made = subprocess.run([sys.executable, "-m", "linkeddata.cli", "token", "bob"], capture_output=True, text=True,
+                          check=True)
+    secret = made.stdout.splitlines()[0].rsplit(" ", 1)[1]
+    line = made.stdout.splitlines()[1].rsplit(" ", 1)[1]
+    tokens = tmp_path / "bob-tokens"
+    tokens.write_text(line + "\n", encoding="utf-8")
+    assert secret not in line
+    with TestClient(create_app(Settings(root=project, public_url=PUBLIC, tokens_file=tokens))) as c:
+        response = c.post("/contributions", content=GOOD, headers={**TURTLE, "authorization": f"Bearer {secret}"})
+    assert response.status_code == 201 and response.json()["author"] == "bob"
