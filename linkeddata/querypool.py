@@ -97,6 +97,14 @@ class _Worker:
         reply: QueryOutcome | _Failure = self.conn.recv()
         return reply
 
+    def alive(self) -> bool:
+        """False once the process has exited (and reaps it then); a worker never exits on its own while idle."""
+        try:
+            pid, _ = os.waitpid(self.pid, os.WNOHANG)
+        except ChildProcessError:
+            return False
+        return pid == 0
+
     def stop(self) -> None:
         """Kill and reap the process (SIGKILL: a query stuck in the engine does not check for signals)."""
         with contextlib.suppress(ProcessLookupError):
@@ -178,7 +186,7 @@ class QueryPool:
         if self._closed:
             self._idle.put(worker)
             raise QueryTimeoutError("The query service is shutting down.")
-        if worker is None or worker.generation != self._store.generation:
+        if worker is None or worker.generation != self._store.generation or not worker.alive():
             try:
                 worker = self._fresh(worker)
             except OSError as err:
