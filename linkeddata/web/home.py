@@ -22,10 +22,52 @@ class ClassSummary:
     instances: list[tuple[str, str]] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class TimelinePoint:
+    label: str
+    href: str
+    x: float
+    """Position in years (2023.5 is mid-2023); day, month or year precision as the data gives."""
+    held: bool
+    when: str
+    short: str
+
+
+@dataclass
+class TimelineRow:
+    label: str
+    href: str | None
+    points: list[TimelinePoint]
+
+
+@dataclass
+class Timeline:
+    rows: list[TimelineRow]
+    first_year: int
+    last_year: int
+
+    WIDTH = 900
+    ROW_HEIGHT = 54
+    LEFT = 270
+
+    @property
+    def height(self) -> int:
+        return 40 + self.ROW_HEIGHT * len(self.rows)
+
+    def x(self, years: float) -> float:
+        span = max(self.last_year + 1 - self.first_year, 1)
+        return round(self.LEFT + (years - self.first_year) / span * (self.WIDTH - self.LEFT - 20), 1)
+
+    @property
+    def ticks(self) -> list[tuple[int, float]]:
+        return [(year, self.x(year)) for year in range(self.first_year, self.last_year + 1)]
+
+
 @dataclass
 class Home:
     classes: list[ClassSummary]
     triples: int
+    timeline: Timeline | None = None
 
 
 def _rows(store: Store, sparql: str) -> list[ox.QuerySolution]:
@@ -46,4 +88,59 @@ def build_home(store: Store, rewriter: IriRewriter, lang: str) -> Home:
         instances = sorted(((pages.label(m["s"].value), rewriter.to_public(m["s"].value)) for m in members),
                            key=lambda item: item[0].lower())
         classes.append(ClassSummary(pages.label(cls), rewriter.to_public(cls), int(row["n"].value), instances))
-    return Home(classes, len(store))
+    return Home(classes, len(store), build_timeline(store, rewriter, pages))
+
+
+_PART_OFFSET = {"FirstQuarter": 0.125, "SecondQuarter": 0.375, "ThirdQuarter": 0.625, "FourthQuarter": 0.875,
+                "FirstHalf": 0.25, "SecondHalf": 0.75}
+
+
+def _position(date: ox.Literal | None, year: ox.Literal | None, part: ox.NamedNode | None) -> tuple[float, str] | None:
+    """(years, text) for a meeting's date or time frame, at the precision given; None when unknown."""
+    if date is not None:
+        text = date.value
+        pieces = [int(p) for p in text.split("-")[:3] if p.isdigit()]
+        if len(pieces) == 3:
+            return pieces[0] + (pieces[1] - 1) / 12 + (pieces[2] - 1) / 365, text
+        if len(pieces) == 2:
+            return pieces[0] + (pieces[1] - 0.5) / 12, text
+        return pieces[0] + 0.5, text
+    if year is not None and year.value[:4].isdigit():
+        name = part.value.rsplit("#", 1)[-1] if part is not None else ""
+        offset = _PART_OFFSET.get(name, 0.5)
+        return int(year.value[:4]) + offset, year.value[:4]
+    return None
+
+
+def build_timeline(store: Store, rewriter: IriRewriter, pages: PageBuilder) -> Timeline | None:
+    """Meetings placed in time per series (meetings without a series share a row)."""
+    rows = _rows(store, f"""PREFIX bc: <{BC}>
+        SELECT ?m ?series ?date ?year ?part ?status ?ordinal WHERE {{
+          ?m a bc:Meeting .
+          OPTIONAL {{ ?m bc:meetingOf ?series }}
+          OPTIONAL {{ ?m bc:date ?date }}
+          OPTIONAL {{ ?m bc:timeFrame|bc:proposedTimeFrame ?p . ?p bc:year ?year OPTIONAL {{ ?p bc:partOfYear ?part }} }}
+          OPTIONAL {{ ?m bc:eventStatus ?status }}
+          OPTIONAL {{ ?m bc:ordinal ?ordinal }}
+        }}""")
+    by_series: dict[str, TimelineRow] = {}
+    seen: set[str] = set()
+    for row in rows:
+        meeting = row["m"].value
+        place = _position(row["date"], row["year"], row["part"])
+        if place is None or meeting in seen:
+            continue
+        seen.add(meeting)
+        series = row["series"].value if row["series"] is not None else ""
+        if series not in by_series:
+            label = pages.label(series) if series else "Other meetings"
+            by_series[series] = TimelineRow(label, rewriter.to_public(series) if series else None, [])
+        held = row["status"] is None or row["status"].value.endswith("#Held")
+        short = row["ordinal"].value if row["ordinal"] is not None else ""
+        by_series[series].points.append(
+            TimelinePoint(pages.label(meeting), rewriter.to_public(meeting), place[0], held, place[1], short))
+    if not by_series:
+        return None
+    xs = [p.x for r in by_series.values() for p in r.points]
+    ordered = sorted(by_series.values(), key=lambda r: (r.href is None, r.label))
+    return Timeline(ordered, int(min(xs)), int(max(xs)))

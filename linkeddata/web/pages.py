@@ -10,7 +10,7 @@ import jinja2
 import pyoxigraph as ox
 
 from ..describe import Description, best_label
-from ..namespaces import PREFIXES, PROV, RDF
+from ..namespaces import BASE, PREFIXES, PROV, RDF
 from ..rewrite import IriRewriter
 from ..store import Store
 
@@ -68,6 +68,15 @@ def compact(iri: str) -> str:
     return iri
 
 
+def fallback_label(iri: str) -> str:
+    """For a resource without a label: ``participation: guangxi-…`` for ours, ``bc:Meeting`` for terms."""
+    ours = BASE + "id/"
+    if iri.startswith(ours) and "/" in iri[len(ours):]:
+        kind, slug = iri[len(ours):].split("/", 1)
+        return f"{kind}: {slug}"
+    return compact(iri)
+
+
 class PageBuilder:
     """Turns descriptions into page models in one language, with links rewritten for this origin."""
 
@@ -77,7 +86,7 @@ class PageBuilder:
 
     def label(self, iri: str) -> str:
         if iri not in self._labels:
-            self._labels[iri] = best_label(self.store, iri, (self.language,)) or compact(iri)
+            self._labels[iri] = best_label(self.store, iri, (self.language,)) or fallback_label(iri)
         return self._labels[iri]
 
     def value(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, inferred: str | None = None) -> Value:
