@@ -19,7 +19,6 @@ LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 PUBLISHER_NAME = "Vietnam–China border cooperation linked-data project"
 DUMP_FORMATS: tuple[formats.Format, ...] = (formats.TURTLE, formats.N_TRIPLES, formats.N_QUADS, formats.TRIG)
 DUMP_NAME = "vn-cn-border"
-EXAMPLE_LIMIT = 5
 
 _N = ox.NamedNode
 
@@ -41,7 +40,6 @@ def void_triples(store: Store) -> list[ox.Triple]:
         _t(ds, DCTERMS.modified, ox.Literal(dt.date.today().isoformat(), datatype=_N(str(XSD.date)))),
         _t(ds, VOID.uriSpace, ox.Literal(BASE + "id/")),
         _t(ds, VOID.sparqlEndpoint, _N(BASE + "sparql")),
-        _t(ds, VOID.rootResource, _N(BASE + "id/")),
         _t(ds, VOID.vocabulary, _N(ONTOLOGY_IRI)),
         _t(ds, DCTERMS.conformsTo, _N(BASE + "shapes")),
     ]
@@ -83,9 +81,12 @@ def _statistics(ds: ox.NamedNode, store: Store) -> list[ox.Triple]:
     for i, row in enumerate(count("SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY ?p")):
         part = ox.BlankNode(f"property-{i}")
         triples += [_t(ds, VOID.propertyPartition, part), _t(part, VOID.property, row["p"]), _t(part, VOID.triples, row["n"])]
-    examples = count(f"SELECT DISTINCT ?s WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?s), '{BASE}id/')) }} "
-                     f"ORDER BY ?s LIMIT {EXAMPLE_LIMIT}")
-    triples += [_t(ds, VOID.exampleResource, row["s"]) for row in examples]
+    # One example per class, so a crawler starting here finds a way into every part of the data.
+    examples = count(f"SELECT (MIN(?s) AS ?e) WHERE {{ ?s a ?c FILTER(isIRI(?s) && STRSTARTS(STR(?s), '{BASE}id/')) }} "
+                     "GROUP BY ?c")
+    triples += [_t(ds, VOID.exampleResource, row["e"]) for row in examples if row["e"] is not None]
+    schemes = count("SELECT DISTINCT ?s WHERE { ?s a <http://www.w3.org/2004/02/skos/core#ConceptScheme> }")
+    triples += [_t(ds, VOID.rootResource, row["s"]) for row in schemes]
     return triples
 
 
