@@ -10,11 +10,16 @@ from pathlib import Path
 
 from . import formats
 from .contributions import ContributionFolder, graph_iri
-from .loading import load_sources, parse_file
+from .errors import LinkedDataError
+from .loading import load_sources, parse_file, rdf_files
 from .rewrite import IriRewriter
 from .serialize import serialize
 from .store import EmbeddedStore
 from .void import VOID_GRAPH, void_triples
+
+
+class DataMissingError(LinkedDataError):
+    """A source folder the server cannot start without is missing or empty."""
 
 
 @dataclass
@@ -42,6 +47,9 @@ class Dataset:
     @classmethod
     def load(cls, root: Path) -> Dataset:
         """Load ``ontology/``, ``shapes/`` and ``data/`` under ``root``; a malformed file raises with its location."""
+        for required in ("ontology", "data"):
+            if not rdf_files(root / required):
+                raise DataMissingError(f"{root / required}: no RDF files to load (is --root the project folder?)")
         store = EmbeddedStore()
         counts = load_sources(store, root)
         store.replace_graph(VOID_GRAPH, void_triples(store))
