@@ -355,8 +355,10 @@ def test_query_page_shows_syntax_errors(client: TestClient) -> None:
 
 def test_query_page_lists_example_queries(tmp_path: Path, settings: Settings) -> None:
     root = tmp_path / "project"
-    (root / "data").mkdir(parents=True)
+    for folder in ("data", "ontology"):
+        (root / folder).mkdir(parents=True)
     (root / "data" / "data1.ttl").write_text((FIXTURE / "data" / "data1.ttl").read_text())
+    (root / "ontology" / "ontology.ttl").write_text((FIXTURE / "ontology" / "ontology.ttl").read_text())
     (root / "queries").mkdir()
     (root / "queries" / "count.rq").write_text("# How many documents are there?\nSELECT (COUNT(*) AS ?n) { ?d a <http://xmlns.com/foaf/0.1/Document> }\n")
     with TestClient(create_app(replace(settings, root=root))) as with_examples:
