@@ -312,7 +312,7 @@ def _cell(term: dict[str, object] | None, prefixes: dict[str, str]) -> Cell:
 def _shorten(iri: str, prefixes: dict[str, str]) -> str:
     for name, namespace in prefixes.items():
         local = iri[len(namespace):]
-        if iri.startswith(namespace) and local and all(c.isalnum() or c in "_-." for c in local):
+        if iri.startswith(namespace) and local and all(c.isalnum() or c in "_-./" for c in local):
             return f"{name}:{local}"
     return f"<{iri}>"
 
