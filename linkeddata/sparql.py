@@ -403,5 +403,5 @@ def example_queries(folder: Path) -> list[ExampleQuery]:
 def _example(path: Path) -> ExampleQuery:
     text = path.read_text(encoding="utf-8")
     first = text.lstrip().splitlines()[0] if text.strip() else ""
-    question = first.lstrip("#").strip() if first.startswith("#") else ""
+    question = re.sub(r"^question:\s*", "", first.lstrip("#").strip(), flags=re.IGNORECASE) if first.startswith("#") else ""
     return ExampleQuery(path.stem, question or path.stem.replace("-", " ").replace("_", " "), text)
