@@ -43,8 +43,12 @@ class Description:
 
 
 def exists(store: Store, iri: str) -> bool:
-    """True when the store has at least one triple about ``iri``."""
-    return next(store.quads(ox.NamedNode(iri)), None) is not None
+    """True when the store has at least one triple about ``iri`` (False for a string that is no IRI)."""
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return next(store.quads(node), None) is not None
 
 
 def describe(store: Store, iri: str, page: int = 1, page_size: int = PAGE_SIZE) -> Description:

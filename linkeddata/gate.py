@@ -12,10 +12,10 @@ import pyoxigraph as ox
 from . import formats
 from .contributions import Contribution, decode_utf8, graph_iri
 from .dataset import Dataset
-from .errors import LinkedDataError
+from .errors import LinkedDataError, PayloadTooLargeError, RdfSyntaxError
 from .loading import parse_file
 from .store import Store, Subject, Term
-from .validation import ValidationOutcome, load_schema, validate_contribution
+from .validation import ValidationOutcome, load_schema, parse_untrusted, validate_contribution
 
 ACCEPTED_SYNTAXES: tuple[formats.Format, ...] = (formats.TURTLE, formats.N_TRIPLES)
 """Contributions are stored as Turtle: Turtle itself, or N-Triples (a subset of it)."""
@@ -50,20 +50,31 @@ class _WithoutGraph:
                 if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == self.graph))
 
 
-def check(dataset: Dataset, body: bytes, fmt: formats.Format, replacing: str | None = None) -> ValidationOutcome:
-    """What ``/validate`` answers: the contribution checked in the context of the current data."""
+def check(dataset: Dataset, body: bytes, fmt: formats.Format, replacing: str | None = None,
+          max_triples: int | None = None) -> ValidationOutcome:
+    """What ``/validate`` answers: the contribution checked in the context of the current data.
+    Over ``max_triples`` triples it is refused (413) before the costly SHACL step."""
+    if max_triples is not None:
+        try:
+            count = len(parse_untrusted(body, fmt))
+        except RdfSyntaxError:
+            count = 0  # validate_contribution reports the syntax error with its position
+        if count > max_triples:
+            raise PayloadTooLargeError(f"The contribution has {count} triples; at most {max_triples} are validated "
+                                       "at once. Split it, or ask the operator to load it.")
     dataset.sync_contributions()
     existing: Store | _WithoutGraph = dataset.store if replacing is None else _WithoutGraph(dataset.store, graph_iri(replacing))
     return validate_contribution(existing, load_schema(dataset.root), body, fmt, source_name="contribution")
 
 
-def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, cid: str | None = None) -> Contribution:
+def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, cid: str | None = None,
+           max_triples: int | None = None) -> Contribution:
     """Validate and, if it conforms, write contribution ``cid`` (new when None) and load it into the store.
     Raises RejectedError (with the outcome) or WriteFailedError; in both cases nothing changed."""
     text = decode_utf8(body)
     folder = dataset.contributions
     with folder.lock():
-        outcome = check(dataset, body, fmt, replacing=cid)
+        outcome = check(dataset, body, fmt, replacing=cid, max_triples=max_triples)
         if outcome.errors or not outcome.conforms:
             raise RejectedError(outcome)
         target = cid or folder.new_id()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass, fields, replace
 from collections.abc import Callable
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -34,6 +34,8 @@ class Settings:
     """SPARQL SERVICE endpoints a query may call. Empty: SERVICE is refused."""
     max_body_bytes: int = 5_000_000
     """Largest contribution or validation request body."""
+    max_contribution_triples: int = 20_000
+    """Most triples one contribution may hold: SHACL validation costs ~0.1 ms a triple, so this bounds its time."""
     tokens_file: Path | None = None
     """File of write tokens (``name:sha256-hex`` per line). None: writes are disabled."""
 
@@ -68,7 +70,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
     env = os.environ if environ is None else environ
     settings = Settings()
     casts: dict[str, Callable[[str], object]] = {"root": Path, "port": int, "workers": int, "query_timeout": float, "query_workers": int,
-             "max_query_length": int, "max_result_rows": int, "max_body_bytes": int, "tokens_file": Path,
+             "max_query_length": int, "max_result_rows": int, "max_body_bytes": int, "max_contribution_triples": int, "tokens_file": Path,
              "trust_proxy": lambda v: v.lower() in ("1", "true", "yes"),
              "service_allowlist": lambda v: tuple(filter(None, v.split())), "host": str, "public_url": str}
     changes = {name: cast(env[f"LINKEDDATA_{name.upper()}"]) for name, cast in casts.items()

@@ -116,7 +116,8 @@ async def validate(request: Request) -> Response:
     else:
         fmt = syntax_of(request, VALIDATE_SYNTAXES)
         body = await read_body(request, limit)
-    outcome = await run_in_threadpool(gate.check, app_context(request).dataset, body, fmt)
+    ctx = app_context(request)
+    outcome = await run_in_threadpool(gate.check, ctx.dataset, body, fmt, None, ctx.settings.max_contribution_triples)
     return _negotiated_outcome(request, outcome, body)
 
 
@@ -157,7 +158,8 @@ async def _write(request: Request, cid: str | None) -> Response:
     author = ctx.tokens.authenticate(request.headers.get("authorization"))
     fmt = syntax_of(request, gate.ACCEPTED_SYNTAXES)
     body = await read_body(request, ctx.settings.max_body_bytes)
-    record = await run_in_threadpool(gate.accept, ctx.dataset, body, fmt, author, cid)
+    record = await run_in_threadpool(gate.accept, ctx.dataset, body, fmt, author, cid,
+                                     ctx.settings.max_contribution_triples)
     location = f"{public_base(request)}contributions/{record.id}"
     payload = {**record.as_json(), "iri": rewriter(request).to_public(str(record.as_json()["iri"]))}
     return JSONResponse(payload, status_code=201 if cid is None else 200, headers={"Location": location})
