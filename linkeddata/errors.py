@@ -56,3 +56,15 @@ class QueryTimeoutError(LinkedDataError):
 
 class PayloadTooLargeError(BadInputError):
     """A request body or query is over the configured limit."""
+
+
+class UnsupportedMediaTypeError(BadInputError):
+    """A request body's Content-Type is not one we read (415)."""
+
+
+class UpstreamError(LinkedDataError):
+    """Something we depend on failed or is unreachable: an allowed SERVICE endpoint, the remote store (502/503)."""
+
+
+class StoreUnavailableError(UpstreamError):
+    """The remote store does not answer; the client should retry later (503 with Retry-After)."""

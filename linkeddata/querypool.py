@@ -12,7 +12,6 @@ import signal
 import threading
 import time
 import traceback
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe
@@ -218,7 +217,7 @@ class QueryPool:
         worker.stop()
 
     def _fork(self) -> _Worker:
-        with self._lock, _writes_paused(self._store):
+        with self._lock, self._store.writes_paused():
             if self._closed:
                 raise OSError("the query pool is closed")
             ours, theirs = Pipe(duplex=True)
@@ -242,11 +241,3 @@ def _worker_main(ours: Connection, theirs: Connection, store: EmbeddedStore, par
         code = 1
     finally:
         os._exit(code)
-
-
-@contextlib.contextmanager
-def _writes_paused(store: EmbeddedStore) -> Iterator[None]:
-    """Hold the store's write lock so no write is half-done in the snapshot a fork takes."""
-    lock = getattr(store, "_write_lock", None)
-    with lock if lock is not None else contextlib.nullcontext():
-        yield

@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from . import formats
-from .errors import BadInputError, LinkedDataError, QueryRefusedError
+from .errors import BadInputError, QueryRefusedError, UpstreamError
 from .namespaces import RDF, SD
 from .rewrite import IriRewriter
 from .serialize import serialize
@@ -38,7 +38,7 @@ W3C_FORMAT_IRIS: dict[str, str] = {
 """Local names under ``http://www.w3.org/ns/formats/`` for the service description's ``sd:resultFormat``."""
 
 
-class QueryFailedError(LinkedDataError):
+class QueryFailedError(UpstreamError):
     """A well-formed query failed while running (a SERVICE endpoint answered an error, the store failed)."""
 
 
@@ -184,8 +184,7 @@ def evaluate(store: EmbeddedStore, query: str, dataset: DatasetSpec) -> QueryRes
             return store.query(query, default_graphs=list(dataset.default_graphs),
                                named_graphs=list(dataset.named_graphs))
         if dataset.from_query:
-            # EmbeddedStore.query would apply the union default graph over the query's FROM clauses.
-            return store.oxigraph.query(query)
+            return store.query(query, union_default=False)
         return store.query(query)
     except SyntaxError as err:
         raise BadInputError(f"SPARQL syntax {err}") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -30,7 +31,7 @@ class Store(Protocol):
         """Quads matching the pattern, across all graphs unless ``graph`` is given."""
 
     def query(self, sparql: str, *, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None) -> QueryResult:
+              named_graphs: list[str] | None = None, union_default: bool = True) -> QueryResult:
         """Run a read-only SPARQL query; the default graph is the union of all graphs unless named."""
 
     def graph_names(self) -> list[str]: ...
@@ -71,7 +72,10 @@ class EmbeddedStore:
         return iter(self._store.quads_for_pattern(subject, predicate, obj, graph_node))
 
     def query(self, sparql: str, *, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None) -> QueryResult:
+              named_graphs: list[str] | None = None, union_default: bool = True) -> QueryResult:
+        """With ``union_default=False`` and no graphs given, the query's own FROM/FROM NAMED decide."""
+        if default_graphs is None and not union_default:
+            return self._store.query(sparql)
         if default_graphs is None:
             return self._store.query(sparql, use_default_graph_as_union=True,
                                      named_graphs=_named(named_graphs))
@@ -88,6 +92,12 @@ class EmbeddedStore:
         with self._write_lock:
             self._store.update(update)
             self._touch()
+
+    @contextlib.contextmanager
+    def writes_paused(self) -> Iterator[None]:
+        """Hold off writers (e.g. while forking query workers, so no snapshot has half a write)."""
+        with self._write_lock:
+            yield
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         with self._write_lock:

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 
 from .. import formats, gate, report
 from ..contributions import check_id
-from ..errors import BadInputError, PayloadTooLargeError
+from ..errors import PayloadTooLargeError, UnsupportedMediaTypeError
 from ..validation import ValidationOutcome
 from .context import app_context, public_base, rewriter
 from .pages import render
@@ -25,10 +25,6 @@ REPORT_OFFERS: tuple[formats.Format, ...] = (JSON_SUMMARY, formats.TURTLE, forma
 """What a validation answers in: the JSON summary first (``*/*``), the SHACL report, or a page."""
 VALIDATE_SYNTAXES: tuple[formats.Format, ...] = (formats.TURTLE, formats.N_TRIPLES, formats.JSON_LD, formats.RDF_XML)
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
-
-
-class UnsupportedMediaTypeError(BadInputError):
-    """The body's Content-Type is not one we read (415)."""
 
 
 async def read_body(request: Request, limit: int) -> bytes:

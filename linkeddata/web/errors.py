@@ -18,12 +18,14 @@ from ..errors import (
     QueryRefusedError,
     QueryTimeoutError,
     ResourceNotFoundError,
+    StoreUnavailableError,
+    UnsupportedMediaTypeError,
+    UpstreamError,
 )
 from ..formats import HTML, Format
 from ..gate import RejectedError, WriteFailedError
 from ..negotiation import negotiate
 from .context import public_base
-from .contribute import UnsupportedMediaTypeError
 from .pages import render
 
 PLAIN = Format("text", "text/plain", "Plain text", "txt")
@@ -32,6 +34,8 @@ STATUS: dict[type[LinkedDataError], int] = {
     RejectedError: 422,
     WriteFailedError: 503,
     UnsupportedMediaTypeError: 415,
+    StoreUnavailableError: 503,
+    UpstreamError: 502,
     PayloadTooLargeError: 413,
     BadInputError: 400,
     NotAcceptableError: 406,
@@ -51,7 +55,8 @@ def status_for(error: LinkedDataError) -> int:
 
 
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 406: "Not acceptable",
-          413: "Too large", 415: "Unsupported media type", 422: "Does not conform", 507: "Insufficient storage",
+          413: "Too large", 415: "Unsupported media type", 422: "Does not conform", 502: "Bad gateway",
+          507: "Insufficient storage",
           503: "Unavailable", 500: "Server error"}
 
 
@@ -59,7 +64,7 @@ async def _handle(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LinkedDataError)
     status = status_for(exc)
     headers = {"Vary": "Accept"}
-    if isinstance(exc, QueryTimeoutError):
+    if isinstance(exc, QueryTimeoutError | StoreUnavailableError):
         headers["Retry-After"] = "5"
     if isinstance(exc, AuthError):
         if exc.disabled:
