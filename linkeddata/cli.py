@@ -23,6 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _add_validate(commands)
     _add_serve(commands)
+    _add_load(commands)
     _add_contributions(commands)
     _add_token(commands)
     return parser
@@ -53,7 +54,41 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--root", type=Path, help="folder holding ontology/, shapes/ and data/")
     serve.add_argument("--query-timeout", type=float, metavar="S", help="seconds a SPARQL query may run")
     serve.add_argument("--tokens-file", type=Path, help="write tokens, one 'name:sha256-hex' per line")
+    serve.add_argument("--sparql-endpoint", help="serve a remote SPARQL 1.1 store instead of the embedded one")
+    serve.add_argument("--update-endpoint", help="the remote store's update endpoint (for contributions)")
     serve.set_defaults(handler=_serve)
+
+
+def _add_load(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    load = commands.add_parser(
+        "load", help="load ontology/, shapes/ and data/ into a remote SPARQL store (idempotent)",
+        description="Put every bundled file into the remote store through its SPARQL 1.1 update endpoint, each "
+                    "in its own named graph (graph/ontology, graph/shapes, graph/data/<file>, "
+                    "graph/contribution/<id>); each graph is dropped first, so running it again changes nothing.")
+    load.add_argument("--update-endpoint", required=True, help="the store's SPARQL 1.1 update endpoint")
+    load.add_argument("--root", type=Path, help="folder holding ontology/, shapes/ and data/")
+    load.add_argument("--timeout", type=float, default=300.0, help="seconds for each update request")
+    load.set_defaults(handler=_load)
+
+
+def _load(args: argparse.Namespace) -> int:
+    from .errors import LinkedDataError
+    from .loading import read_sources
+    from .remote import RemoteStore
+
+    root: Path = args.root or from_env().root
+    store = RemoteStore(args.update_endpoint, args.update_endpoint, timeout=args.timeout)
+    try:
+        graphs = read_sources(root)
+        for graph, triples in graphs.items():
+            store.put_graph(graph, triples)
+            print(f"{graph}: {len(triples)} triples")
+    except LinkedDataError as err:
+        print(f"linkeddata load: {err}", file=sys.stderr)
+        return 2
+    finally:
+        store.close()
+    return 0
 
 
 def _add_contributions(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -126,7 +161,8 @@ def serve_settings(args: argparse.Namespace, base: Settings | None = None) -> Se
     """Settings from the environment, with the options given on the command line applied over them."""
     return (base or from_env()).with_overrides(
         host=args.host, port=args.port, public_url=args.public_url, workers=args.workers,
-        trust_proxy=args.trust_proxy, root=args.root, query_timeout=args.query_timeout, tokens_file=args.tokens_file)
+        trust_proxy=args.trust_proxy, root=args.root, query_timeout=args.query_timeout, tokens_file=args.tokens_file,
+        sparql_endpoint=args.sparql_endpoint, update_endpoint=args.update_endpoint)
 
 
 def _serve(args: argparse.Namespace) -> int:

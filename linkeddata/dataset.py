@@ -10,10 +10,12 @@ from pathlib import Path
 
 from . import formats
 from .contributions import ContributionFolder, graph_iri
-from .errors import LinkedDataError
+from .errors import LinkedDataError, StoreUnavailableError
 from .loading import load_sources, parse_file, rdf_files
+from .remote import RemoteStore
 from .rewrite import IriRewriter
 from .serialize import serialize
+from .settings import Settings
 from .store import EmbeddedStore
 from .void import VOID_GRAPH, void_triples
 
@@ -37,7 +39,7 @@ class Dump:
 
 @dataclass
 class Dataset:
-    store: EmbeddedStore
+    store: EmbeddedStore | RemoteStore
     root: Path
     graph_counts: dict[str, int] = field(default_factory=dict)
     _contributions_seen: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -56,6 +58,30 @@ class Dataset:
         dataset = cls(store, root, counts)
         dataset._contributions_seen = dataset._contribution_files()
         return dataset
+
+    @classmethod
+    def connect(cls, root: Path, query_endpoint: str, update_endpoint: str | None, timeout: float) -> Dataset:
+        """The dataset as a remote SPARQL store holds it (loaded by ``linkeddata load`` or the store's own
+        bulk loader); ``root`` still gives the shapes and ontology for validation, and the contributions."""
+        store = RemoteStore(query_endpoint, update_endpoint, timeout, local_graphs=[VOID_GRAPH])
+        dataset = cls(store, root)
+        dataset.refresh_void()
+        return dataset
+
+    @classmethod
+    def open(cls, settings: Settings) -> Dataset:
+        """The dataset the settings name: a remote store if ``sparql_endpoint`` is set, else the bundled files."""
+        if settings.sparql_endpoint:
+            return cls.connect(settings.root, settings.sparql_endpoint, settings.update_endpoint, settings.query_timeout)
+        return cls.load(settings.root)
+
+    def refresh_void(self) -> bool:
+        """Recompute the VoID statistics; with a remote store that is down, keep the old ones (False)."""
+        try:
+            self.store.replace_graph(VOID_GRAPH, void_triples(self.store))
+        except StoreUnavailableError:
+            return False
+        return True
 
     @property
     def contributions(self) -> ContributionFolder:
@@ -78,7 +104,7 @@ class Dataset:
             if self._contributions_seen.get(cid) != signature:
                 self.store.replace_graph(graph_iri(cid), parse_file(self.contributions.path(cid)))
         self._contributions_seen = seen
-        self.store.replace_graph(VOID_GRAPH, void_triples(self.store))
+        self.refresh_void()
         return True
 
     def _contribution_files(self) -> dict[str, tuple[int, int]]:

@@ -16,7 +16,6 @@ from .store import Store
 LABEL_PROPERTIES = (ox.NamedNode(str(SKOS.prefLabel)), ox.NamedNode(str(RDFS.label)))
 PAGE_SIZE = 1000
 """Triples (outgoing plus incoming) per page of a description."""
-_MAX_BNODE_CLOSURE = 10_000
 _T = TypeVar("_T")
 
 
@@ -63,7 +62,8 @@ def describe(store: Store, iri: str, page: int = 1, page_size: int = PAGE_SIZE) 
     window = window[:page_size]
     outgoing = [q for q, side in window if side == "out"]
     incoming = [q for q, side in window if side == "in"]
-    outgoing += _bnode_closure(store, (q.object for q in outgoing))
+    if any(isinstance(q.object, ox.BlankNode) for q in outgoing):
+        outgoing += store.blank_closure(node)
     linked = {q.object for q in outgoing if isinstance(q.object, ox.NamedNode)}
     linked |= {q.subject for q in incoming if isinstance(q.subject, ox.NamedNode)}
     linked.discard(node)
@@ -83,22 +83,6 @@ def best_label(store: Store, iri: str, languages: Sequence[str] = ("en",)) -> st
             if literal.language == lang or (lang and (literal.language or "").startswith(lang + "-")):
                 return literal.value
     return literals[0].value if literals else None
-
-
-def _bnode_closure(store: Store, objects: Iterable[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple]) -> list[ox.Quad]:
-    seen: set[ox.BlankNode] = set()
-    pending = [o for o in objects if isinstance(o, ox.BlankNode)]
-    found: list[ox.Quad] = []
-    while pending and len(found) < _MAX_BNODE_CLOSURE:
-        bnode = pending.pop()
-        if bnode in seen:
-            continue
-        seen.add(bnode)
-        for quad in store.quads(bnode):
-            found.append(quad)
-            if isinstance(quad.object, ox.BlankNode):
-                pending.append(quad.object)
-    return found
 
 
 def _unique(items: Iterable[_T]) -> list[_T]:

@@ -77,6 +77,15 @@ def load_sources(store: EmbeddedStore, root: Path) -> dict[str, int]:
     return counts
 
 
+def read_sources(root: Path) -> dict[str, list[ox.Triple]]:
+    """Every bundled source file's triples, grouped by the named graph they belong in."""
+    graphs: dict[str, list[ox.Triple]] = {}
+    for source in sources(root):
+        for path in rdf_files(source.folder):
+            graphs.setdefault(source.graph_for(path), []).extend(parse_file(path))
+    return graphs
+
+
 def iter_source_files(root: Path) -> Iterator[Path]:
     for source in sources(root):
         yield from rdf_files(source.folder)

@@ -36,6 +36,10 @@ class Settings:
     """Largest contribution or validation request body."""
     max_contribution_triples: int = 20_000
     """Most triples one contribution may hold: SHACL validation costs ~0.1 ms a triple, so this bounds its time."""
+    sparql_endpoint: str | None = None
+    """A remote SPARQL 1.1 query endpoint to serve instead of the embedded store."""
+    update_endpoint: str | None = None
+    """Its SPARQL 1.1 update endpoint, for contributions (without it, writes are refused)."""
     tokens_file: Path | None = None
     """File of write tokens (``name:sha256-hex`` per line). None: writes are disabled."""
 
@@ -72,7 +76,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
     casts: dict[str, Callable[[str], object]] = {"root": Path, "port": int, "workers": int, "query_timeout": float, "query_workers": int,
              "max_query_length": int, "max_result_rows": int, "max_body_bytes": int, "max_contribution_triples": int, "tokens_file": Path,
              "trust_proxy": lambda v: v.lower() in ("1", "true", "yes"),
-             "service_allowlist": lambda v: tuple(filter(None, v.split())), "host": str, "public_url": str}
+             "service_allowlist": lambda v: tuple(filter(None, v.split())), "host": str, "public_url": str, "sparql_endpoint": str, "update_endpoint": str}
     changes = {name: cast(env[f"LINKEDDATA_{name.upper()}"]) for name, cast in casts.items()
                if f"LINKEDDATA_{name.upper()}" in env}
     return replace(settings, **changes)  # type: ignore[arg-type]

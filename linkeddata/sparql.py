@@ -22,7 +22,7 @@ from .errors import BadInputError, QueryRefusedError, UpstreamError
 from .namespaces import RDF, SD
 from .rewrite import IriRewriter
 from .serialize import serialize
-from .store import EmbeddedStore, QueryResult, Term
+from .store import QueryResult, Store, Term
 
 ResultKind = Literal["solutions", "boolean", "graph"]
 """What a query returns: SELECT gives solutions, ASK a boolean, CONSTRUCT and DESCRIBE a graph."""
@@ -177,7 +177,7 @@ def dataset_for(default_uris: Sequence[str], named_uris: Sequence[str], shape: Q
     return DatasetSpec(from_query=shape.dataset_clause)
 
 
-def evaluate(store: EmbeddedStore, query: str, dataset: DatasetSpec) -> QueryResult:
+def evaluate(store: Store, query: str, dataset: DatasetSpec) -> QueryResult:
     """Run a read-only query on the store; a syntax error becomes ``BadInputError`` with its position."""
     try:
         if dataset.default_graphs is not None:
@@ -224,7 +224,7 @@ def kind_of(result: QueryResult) -> ResultKind:
     return "boolean" if isinstance(result, ox.QueryBoolean) else "graph"
 
 
-def execute(store: EmbeddedStore, job: QueryJob) -> QueryOutcome:
+def execute(store: Store, job: QueryJob) -> QueryOutcome:
     """Run a job and serialise its result, IRIs rewritten to the public base, at most ``max_rows`` rows."""
     result = evaluate(store, job.query, job.dataset)
     kind = kind_of(result)

@@ -10,7 +10,10 @@ from typing import Protocol
 
 import pyoxigraph as ox
 
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+MAX_BLANK_CLOSURE = 10_000
+"""Most blank-node triples a description carries along (a guard against pathological data)."""
+QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
+"""A graph result is QueryTriples from pyoxigraph, or a list of triples read from a remote store."""
 Subject = ox.NamedNode | ox.BlankNode | ox.Triple
 Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
 
@@ -35,6 +38,9 @@ class Store(Protocol):
         """Run a read-only SPARQL query; the default graph is the union of all graphs unless named."""
 
     def graph_names(self) -> list[str]: ...
+
+    def blank_closure(self, subject: ox.NamedNode) -> list[ox.Quad]:
+        """The quads of the blank nodes reachable from ``subject`` through blank nodes only."""
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Atomically set the content of one named graph."""
@@ -84,6 +90,22 @@ class EmbeddedStore:
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def blank_closure(self, subject: ox.NamedNode) -> list[ox.Quad]:
+        pending = [q.object for q in self._store.quads_for_pattern(subject, None, None, None)
+                   if isinstance(q.object, ox.BlankNode)]
+        seen: set[ox.BlankNode] = set()
+        found: list[ox.Quad] = []
+        while pending and len(found) < MAX_BLANK_CLOSURE:
+            bnode = pending.pop()
+            if bnode in seen:
+                continue
+            seen.add(bnode)
+            for quad in self._store.quads_for_pattern(bnode, None, None, None):
+                found.append(quad)
+                if isinstance(quad.object, ox.BlankNode):
+                    pending.append(quad.object)
+        return found
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         # One SPARQL update is one transaction in Oxigraph: readers see the old graph or the new one.

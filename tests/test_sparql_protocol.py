@@ -22,6 +22,7 @@ from rdflib.namespace import RDF
 
 from linkeddata.settings import Settings
 from linkeddata.web.app import create_app
+from tests.conftest import RemoteStores, settings_for
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sparql"
 PUBLIC = "http://testserver/"
@@ -32,8 +33,9 @@ BOOLEAN_TYPES = ("application/sparql-results+json", "application/sparql-results+
 
 
 @pytest.fixture
-def settings() -> Settings:
-    return Settings(root=FIXTURE, public_url=PUBLIC, query_timeout=5)
+def settings(backend: str, remote_stores: RemoteStores) -> Settings:
+    """Every protocol test runs on the embedded store and on a real Oxigraph server behind us."""
+    return settings_for(FIXTURE, backend, remote_stores, query_timeout=5)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
     """The application; loads the bundled dataset from ``settings.root`` unless one is given."""
     app = FastAPI(title="Vietnam–China border cooperation linked data", docs_url="/api/docs", redoc_url=None,
                   openapi_url="/api/openapi.json")
-    loaded = dataset or Dataset.load(settings.root)
+    loaded = dataset or Dataset.open(settings)
     tokens = TokenRegistry.load(settings.tokens_file, os.environ.get(TOKENS_ENV))
     app.state.ctx = AppContext(settings, loaded, tokens)
     errors.install(app)

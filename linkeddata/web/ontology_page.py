@@ -10,7 +10,7 @@ import pyoxigraph as ox
 from ..describe import best_label
 from ..namespaces import BC, GRAPH, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS
 from ..rewrite import IriRewriter
-from ..store import Store
+from ..store import EmbeddedStore, Store
 from .pages import compact
 
 
@@ -125,7 +125,12 @@ class _Builder:
 
 
 def build(store: Store, rewriter: IriRewriter, lang: str, graph: str) -> OntologyDoc:
-    """The documentation of the ontology (and, for the shapes page, of the shapes) in ``lang``."""
+    """The documentation of the ontology (and, for the shapes page, of the shapes) in ``lang``.
+    It reads a local copy of the two graphs: their blank nodes (shapes' property shapes) stay addressable
+    whatever the store, and a remote store is asked twice instead of hundreds of times."""
+    local = EmbeddedStore()
+    local.add_quads([*store.quads(graph=str(GRAPH["ontology"])), *store.quads(graph=str(GRAPH["shapes"]))])
+    store = local
     b = _Builder(store, rewriter, lang)
     onto = ox.NamedNode(ONTOLOGY_IRI)
     meta_props = ["http://purl.org/dc/terms/" + p for p in ("description", "creator", "license", "created", "modified")]

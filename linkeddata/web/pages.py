@@ -83,6 +83,8 @@ class PageBuilder:
     def __init__(self, store: Store, rewriter: IriRewriter, language: str) -> None:
         self.store, self.rewriter, self.language = store, rewriter, language
         self._labels: dict[str, str] = {}
+        self._blank: dict[ox.BlankNode, list[ox.Quad]] = {}
+        """Blank nodes' triples, taken from the description (a remote store cannot be asked about them)."""
 
     def label(self, iri: str) -> str:
         if iri not in self._labels:
@@ -93,7 +95,7 @@ class PageBuilder:
         if isinstance(term, ox.NamedNode):
             return Value(self.label(term.value), href=self.rewriter.to_public(term.value), inferred=inferred)
         if isinstance(term, ox.BlankNode):
-            quads = list(self.store.quads(term))
+            quads = self._blank.pop(term, [])  # pop: a cycle of blank nodes ends instead of recursing
             return Value("", nested=self.groups(quads), inferred=inferred)
         if isinstance(term, ox.Literal):
             note = term.language or (compact(term.datatype.value) if term.datatype.value.split("#")[-1] != "string" else None)
@@ -125,6 +127,9 @@ class PageBuilder:
     def resource(self, description: Description) -> ResourcePage:
         node = ox.NamedNode(description.iri)
         direct = [q for q in description.outgoing if q.subject == node]
+        for quad in description.outgoing:
+            if isinstance(quad.subject, ox.BlankNode):
+                self._blank.setdefault(quad.subject, []).append(quad)
         types = [self.value(o) for o in dict.fromkeys(q.object for q in direct if q.predicate == _RDF_TYPE)]
         sources = [self.value(q.object) for q in direct if q.predicate.value in self._source_properties()]
         return ResourcePage(

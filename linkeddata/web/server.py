@@ -19,7 +19,7 @@ def serve(settings: Settings) -> None:
     The data are loaded once here first: a malformed or missing file stops the start with its location,
     rather than a server answering with a silently smaller dataset."""
     try:
-        dataset = Dataset.load(settings.root)
+        dataset = Dataset.open(settings)
     except LinkedDataError as err:
         print(f"linkeddata serve: {err}", file=sys.stderr)
         raise SystemExit(2) from None

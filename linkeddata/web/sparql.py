@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
 
 from fastapi import APIRouter, FastAPI
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
@@ -21,6 +22,7 @@ from ..querypool import QueryPool
 from ..rewrite import IriRewriter
 from ..serialize import public_prefixes
 from ..settings import Settings
+from ..store import EmbeddedStore
 from .context import app_context, rewriter
 from .errors import status_for
 from .pages import render
@@ -217,17 +219,20 @@ async def _run(request: Request, params: ProtocolRequest, shape: sparql.QuerySha
                                  [public.to_canonical(g) for g in params.named_graphs], shape)
     job = sparql.QueryJob(public.text_to_canonical(params.query), dataset, shape.kind, fmt.name,
                           public.public_base, settings.max_result_rows)
-    return await _pool(request).run_async(job, settings.query_timeout)
+    store = app_context(request).dataset.store
+    if not isinstance(store, EmbeddedStore):
+        # A remote store runs the query itself; its client times out after settings.query_timeout.
+        return await run_in_threadpool(sparql.execute, store, job)
+    return await _pool(request, store).run_async(job, settings.query_timeout)
 
 
-def _pool(request: Request) -> QueryPool:
+def _pool(request: Request, store: EmbeddedStore) -> QueryPool:
     """The application's query pool, created on the first query (so apps that never query never fork)."""
     state = request.app.state
     with _POOL_LOCK:
         pool: QueryPool | None = getattr(state, "sparql_pool", None)
         if pool is None or pool.closed:
-            ctx = app_context(request)
-            pool = QueryPool(ctx.dataset.store, ctx.settings.query_workers)
+            pool = QueryPool(store, app_context(request).settings.query_workers)
             state.sparql_pool = pool
     return pool
 

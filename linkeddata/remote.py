@@ -1,0 +1,185 @@
+"""A remote SPARQL 1.1 store (Oxigraph, Fuseki, QLever, Virtuoso, GraphDB…) behind the same ``Store``
+interface as the embedded one: reads through the SPARQL 1.1 Protocol query operation, writes through
+its update operation. Graphs the server derives itself (the VoID statistics) stay in a local overlay."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable, Iterator
+
+import httpx
+import pyoxigraph as ox
+
+from .errors import BadInputError, QueryTimeoutError, StoreUnavailableError, UpstreamError
+from .store import QueryResult, Subject, Term
+
+RESULTS_JSON = "application/sparql-results+json"
+UNION_PARAMETER: tuple[str, str] = ("union-default-graph", "")
+"""Oxigraph's per-query switch to make the default graph the union of all graphs; a store that has its
+default graph configured as the union anyway (Fuseki's unionDefaultGraph, GraphDB) ignores it."""
+GRAPH_NT = "application/n-triples"
+
+
+def _sparql(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+    """A term as SPARQL text (pyoxigraph's ``str`` of a term is its N-Triples form, valid SPARQL)."""
+    return str(term)
+
+
+class RemoteStore:
+    """Reads and writes a SPARQL service. Queries without a dataset ask for the union of all graphs with
+    Oxigraph's ``union-default-graph`` parameter, so a query's own FROM still selects graphs; another store
+    must have its default graph configured as the union, or hold all the data (a bulk load)."""
+
+    def __init__(self, query_endpoint: str, update_endpoint: str | None = None, timeout: float = 10.0,
+                 local_graphs: Iterable[str] = ()) -> None:
+        self.query_endpoint = query_endpoint
+        self.update_endpoint = update_endpoint
+        self.timeout = timeout
+        self._client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
+        self._local = ox.Store()
+        self._local_graphs = set(local_graphs)
+        self._generation = 0
+        self._last_modified = time.time()
+        self._write_lock = threading.Lock()
+
+    # --- the Store interface ---------------------------------------------------------------------------
+
+    @property
+    def generation(self) -> int:
+        return self._generation
+
+    @property
+    def last_modified(self) -> float:
+        return self._last_modified
+
+    def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
+              obj: Term | None = None, graph: str | None = None) -> Iterator[ox.Quad]:
+        local = [] if graph and graph not in self._local_graphs else list(
+            self._local.quads_for_pattern(subject, predicate, obj, ox.NamedNode(graph) if graph else None))
+        if graph in self._local_graphs:
+            return iter(local)
+        s, p, o = (_sparql(t) if t is not None else v for t, v in ((subject, "?s"), (predicate, "?p"), (obj, "?o")))
+        pattern = f"{s} {p} {o}"
+        if graph:
+            query = f"SELECT * WHERE {{ GRAPH <{graph}> {{ {pattern} }} }}"
+        else:  # named-graph quads, then the triples only the default graph holds (a bulk load)
+            query = (f"SELECT * WHERE {{ {{ GRAPH ?g {{ {pattern} }} }} UNION "
+                     f"{{ {pattern} FILTER NOT EXISTS {{ GRAPH ?h {{ {pattern} }} }} }} }}")
+        result = self.query(query, union_default=False)
+        assert isinstance(result, ox.QuerySolutions)
+        remote = [self._quad(row, subject, predicate, obj, graph) for row in result]
+        return iter(remote + local)
+
+    def query(self, sparql: str, *, default_graphs: list[str] | None = None,
+              named_graphs: list[str] | None = None, union_default: bool = True) -> QueryResult:
+        params: list[tuple[str, str | int | float | bool | None]] = [("default-graph-uri", g) for g in default_graphs or []]
+        params += [("named-graph-uri", g) for g in named_graphs or []]
+        if union_default and not default_graphs and not named_graphs:
+            params.append(UNION_PARAMETER)
+        response = self._post(self.query_endpoint, {"query": sparql}, params,
+                              accept=f"{RESULTS_JSON}, {GRAPH_NT};q=0.9")
+        content_type = response.headers.get("content-type", "").split(";")[0].strip()
+        if content_type == GRAPH_NT:
+            triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
+            return triples
+        return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+
+    def blank_closure(self, subject: ox.NamedNode, depth: int = 4) -> list[ox.Quad]:
+        """Blank nodes cannot be named in a query, so each level is reached by a path from ``subject``
+        (the store must keep blank node labels stable across queries, as Oxigraph does, to join the levels)."""
+        found: list[ox.Quad] = []
+        for level in range(1, depth + 1):
+            hops = " . ".join(f"?b{i} ?x{i} ?b{i + 1}" for i in range(level))
+            blanks = " && ".join(f"isBlank(?b{i})" for i in range(1, level + 1))
+            query = (f"SELECT DISTINCT ?s ?p ?o ?g WHERE {{ {hops.replace('?b0', _sparql(subject), 1)} "
+                     f"FILTER({blanks}) BIND(?b{level} AS ?s) GRAPH ?g {{ ?s ?p ?o }} }}")
+            result = self.query(query)
+            assert isinstance(result, ox.QuerySolutions)
+            quads = [self._quad(row, None, None, None, None) for row in result]
+            found += quads
+            if not any(isinstance(q.object, ox.BlankNode) for q in quads):
+                break
+        return found
+
+    def graph_names(self) -> list[str]:
+        result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", union_default=False)
+        assert isinstance(result, ox.QuerySolutions)
+        return sorted({row["g"].value for row in result} | self._local_graphs)
+
+    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
+        node = ox.NamedNode(graph)
+        items = list(triples)
+        with self._write_lock:
+            if graph in self._local_graphs:
+                if self._local.contains_named_graph(node):
+                    self._local.remove_graph(node)
+                self._local.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in items)
+            else:
+                body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in items)
+                self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+            self._touch()
+
+    def put_graph(self, graph: str, triples: list[ox.Triple], chunk: int = 10_000) -> None:
+        """Bulk replace: one DROP, then INSERT DATA in chunks (not atomic, for the operator's loads)."""
+        with self._write_lock:
+            self.update(f"DROP SILENT GRAPH <{graph}>")
+            for start in range(0, len(triples), chunk):
+                body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples[start:start + chunk])
+                self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+            self._touch()
+
+    def drop_graph(self, graph: str) -> None:
+        with self._write_lock:
+            if graph in self._local_graphs:
+                node = ox.NamedNode(graph)
+                if self._local.contains_named_graph(node):
+                    self._local.remove_graph(node)
+            else:
+                self.update(f"DROP SILENT GRAPH <{graph}>")
+            self._touch()
+
+    def __len__(self) -> int:
+        result = self.query("SELECT (COUNT(*) AS ?n) WHERE { { GRAPH ?g { ?s ?p ?o } } UNION "
+                            "{ ?s ?p ?o FILTER NOT EXISTS { GRAPH ?h { ?s ?p ?o } } } }", union_default=False)
+        assert isinstance(result, ox.QuerySolutions)
+        return int(next(iter(result))["n"].value) + len(self._local)
+
+    # --- writing and talking -------------------------------------------------------------------------------
+
+    def update(self, sparql: str) -> None:
+        if not self.update_endpoint:
+            raise UpstreamError("This server has no --update-endpoint: writes to the remote store are disabled.")
+        self._post(self.update_endpoint, {"update": sparql}, [], accept="*/*")
+
+    def close(self) -> None:
+        self._client.close()
+
+    def _post(self, url: str, form: dict[str, str], params: list[tuple[str, str | int | float | bool | None]],
+              accept: str) -> httpx.Response:
+        try:
+            response = self._client.post(url, data=form, params=params, headers={"Accept": accept})
+        except httpx.TimeoutException:
+            raise QueryTimeoutError(f"The remote store did not answer within {self.timeout} s.") from None
+        except httpx.TransportError as err:
+            raise StoreUnavailableError(f"The remote store is unavailable ({type(err).__name__}); retry later.") from None
+        if response.status_code == 400:
+            raise BadInputError(f"The remote store refused the query: {response.text.strip()[:500]}")
+        if response.status_code >= 500 or response.status_code in (502, 503, 504):
+            raise StoreUnavailableError(f"The remote store answered {response.status_code}; retry later.")
+        if response.status_code >= 300:
+            raise UpstreamError(f"The remote store answered {response.status_code}: {response.text.strip()[:500]}")
+        return response
+
+    def _touch(self) -> None:
+        self._generation += 1
+        self._last_modified = time.time()
+
+    @staticmethod
+    def _quad(row: ox.QuerySolution, s: Subject | None, p: ox.NamedNode | None, o: Term | None,
+              graph: str | None) -> ox.Quad:
+        subject = s if s is not None else row["s"]
+        predicate = p if p is not None else row["p"]
+        obj = o if o is not None else row["o"]
+        g = ox.NamedNode(graph) if graph else row["g"]
+        return ox.Quad(subject, predicate, obj, g if g is not None else ox.DefaultGraph())
