@@ -59,6 +59,9 @@ class RemoteStore:
             self._local.quads_for_pattern(subject, predicate, obj, ox.NamedNode(graph) if graph else None))
         if graph in self._local_graphs:
             return iter(local)
+        if isinstance(subject, ox.BlankNode) or isinstance(obj, ox.BlankNode):
+            # A blank node in a query is a variable, not the stored node: use blank_closure() to reach them.
+            return iter(local)
         s, p, o = (_sparql(t) if t is not None else v for t, v in ((subject, "?s"), (predicate, "?p"), (obj, "?o")))
         pattern = f"{s} {p} {o}"
         if graph:

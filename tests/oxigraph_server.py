@@ -15,6 +15,8 @@ import httpx
 from linkeddata.cli import main as cli_main
 from tests.livesite import free_port
 
+__all__ = ["OxigraphServer", "available", "free_port", "start", "start_loaded", "wait_until_up"]
+
 OXIGRAPH = shutil.which("oxigraph") or str(Path(sys.executable).with_name("oxigraph"))
 STARTUP_SECONDS = 30.0
 
@@ -55,19 +57,24 @@ def start(port: int | None = None) -> OxigraphServer:
     process = subprocess.Popen([OXIGRAPH, "serve", "--bind", f"127.0.0.1:{port}"],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = OxigraphServer(process, port)
+    wait_until_up(server)
+    return server
+
+
+def wait_until_up(server: OxigraphServer) -> None:
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         try:
             if httpx.get(server.query_endpoint, params={"query": "ASK {}"}, timeout=1).status_code == 200:
-                return server
+                return
         except httpx.HTTPError:
             time.sleep(0.05)
     server.stop()
     raise RuntimeError("oxigraph did not start")
 
 
-def start_loaded(root: Path) -> OxigraphServer:
-    server = start()
+def start_loaded(root: Path, port: int | None = None) -> OxigraphServer:
+    server = start(port)
     code = cli_main(["load", "--update-endpoint", server.update_endpoint, "--root", str(root)])
     if code != 0:
         server.stop()

@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 from linkeddata.auth import new_token
 from linkeddata.settings import Settings
 from linkeddata.web.app import create_app
+from tests import oxigraph_server
 from tests.conftest import MINI_ROOT, PUBLIC
 
 TURTLE = {"content-type": "text/turtle"}
@@ -50,10 +51,22 @@ def token(tmp_path: Path) -> tuple[str, Path]:
 
 
 @pytest.fixture
-def client(project: Path, token: tuple[str, Path]) -> Iterator[TestClient]:
+def client(project: Path, token: tuple[str, Path], backend: str) -> Iterator[TestClient]:
+    """The gate on both stores: embedded, and a fresh Oxigraph server written through its update endpoint."""
     settings = Settings(root=project, public_url=PUBLIC, tokens_file=token[1])
-    with TestClient(create_app(settings)) as c:
-        yield c
+    if backend == "embedded":
+        with TestClient(create_app(settings)) as c:
+            yield c
+        return
+    if not oxigraph_server.available():
+        pytest.skip("the oxigraph server is not installed")
+    server = oxigraph_server.start_loaded(project)
+    try:
+        remote = settings.with_overrides(sparql_endpoint=server.query_endpoint, update_endpoint=server.update_endpoint)
+        with TestClient(create_app(remote)) as c:
+            yield c
+    finally:
+        server.stop()
 
 
 def auth(token: tuple[str, Path]) -> dict[str, str]:
