@@ -10,7 +10,7 @@ import jinja2
 import pyoxigraph as ox
 
 from ..describe import Description, best_label
-from ..namespaces import BASE, PREFIXES, PROV, RDF
+from ..namespaces import BASE, DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
 from ..rewrite import IriRewriter
 from ..store import Store
 
@@ -68,8 +68,31 @@ def compact(iri: str) -> str:
     return iri
 
 
+EXTERNAL_LABELS: dict[str, str] = {
+    str(RDF.type): "type", str(RDFS.label): "label", str(RDFS.comment): "comment", str(RDFS.seeAlso): "see also",
+    str(RDF.subject): "subject", str(RDF.predicate): "predicate", str(RDF.object): "object",
+    str(DCTERMS.title): "title", str(DCTERMS.description): "description", str(DCTERMS.issued): "issued",
+    str(DCTERMS.publisher): "publisher", str(DCTERMS.license): "licence", str(DCTERMS.created): "created",
+    str(DCTERMS.modified): "modified", str(DCTERMS.identifier): "identifier", str(DCTERMS.language): "language",
+    str(SKOS.prefLabel): "preferred label", str(SKOS.altLabel): "alternative label", str(SKOS.definition): "definition",
+    str(SKOS.inScheme): "in scheme", str(SKOS.broader): "broader", str(SKOS.narrower): "narrower",
+    str(SKOS.topConceptOf): "top concept of", str(SKOS.hasTopConcept): "top concept",
+    str(ORG.holds): "holds post", str(ORG.heldBy): "held by", str(ORG.postIn): "post in",
+    str(PROV.wasDerivedFrom): "derived from", str(PROV.wasAttributedTo): "attributed to",
+    str(PROV.generatedAtTime): "generated at", str(TIME.hasBeginning): "beginning", str(TIME.hasEnd): "end",
+    str(TIME.inXSDgYear): "year", str(TIME.inXSDDate): "date", str(FOAF.name): "name",
+    str(SCHEMA.headline): "headline", str(SCHEMA.eventAttendanceMode): "attendance mode",
+    str(SCHEMA.OnlineEventAttendanceMode): "online", str(SCHEMA.OfflineEventAttendanceMode): "in person",
+    str(SCHEMA.MixedEventAttendanceMode): "online and in person",
+}
+"""English labels for the standard terms pages show, which our ontology declares but does not label."""
+
+
 def fallback_label(iri: str) -> str:
-    """For a resource without a label: ``participation: guangxi-…`` for ours, ``bc:Meeting`` for terms."""
+    """For a resource without a label: ``participation: guangxi-…`` for ours, a known name or
+    ``prefix:local`` for standard terms."""
+    if iri in EXTERNAL_LABELS:
+        return EXTERNAL_LABELS[iri]
     ours = BASE + "id/"
     if iri.startswith(ours) and "/" in iri[len(ours):]:
         kind, slug = iri[len(ours):].split("/", 1)
