@@ -10,7 +10,7 @@ import jinja2
 import pyoxigraph as ox
 
 from ..describe import Description, best_label
-from ..namespaces import BASE, DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
+from ..namespaces import BASE, BC, DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
 from ..rewrite import IriRewriter
 from ..store import Store
 
@@ -125,6 +125,18 @@ class PageBuilder:
             return Value(term.value, note=note, inferred=inferred)
         return Value(str(term), inferred=inferred)
 
+    def source(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Value:
+        """A source article with what a reader weighs it by: its publisher and date (or printed date line)."""
+        value = self.value(term)
+        if not isinstance(term, ox.NamedNode):
+            return value
+        facts = {q.predicate.value: q.object for q in self.store.quads(term)}
+        publisher = facts.get(str(DCTERMS.publisher))
+        when = facts.get(str(DCTERMS.issued)) or facts.get(str(BC.dateLine))
+        note = ", ".join(filter(None, [self.label(publisher.value) if isinstance(publisher, ox.NamedNode) else None,
+                                       when.value if isinstance(when, ox.Literal) else None]))
+        return Value(value.text, href=value.href, note=note or None)
+
     def groups(self, quads: list[ox.Quad], inferred: dict[tuple[str, str], str] | None = None,
                skip: frozenset[str] = frozenset()) -> list[Group]:
         by_property: dict[str, list[ox.Quad]] = defaultdict(list)
@@ -154,7 +166,7 @@ class PageBuilder:
             if isinstance(quad.subject, ox.BlankNode):
                 self._blank.setdefault(quad.subject, []).append(quad)
         types = [self.value(o) for o in dict.fromkeys(q.object for q in direct if q.predicate == _RDF_TYPE)]
-        sources = [self.value(q.object) for q in direct if q.predicate.value in self._source_properties()]
+        sources = [self.source(q.object) for q in direct if q.predicate.value in self._source_properties()]
         return ResourcePage(
             iri=self.rewriter.to_public(description.iri),
             label=self.label(description.iri),
