@@ -14,7 +14,7 @@ from tests.conftest import PUBLIC
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 PAGES = ["/", "/ontology", "/shapes", "/sparql", "/validate", "/doc/dataset/vn-cn-border",
          "/doc/meeting/guangxi-joint-working-committee-14", "/doc/person/dang-quoc-khanh",
-         "/doc/locality/ha-giang", "/doc/field/trade", "/id/nothing-here",
+         "/doc/locality/ha-giang", "/doc/field/trade", "/id/nothing-here", "/graph/data/people",
          "/sparql?query=SELECT%20%3Fs%20%7B%20%3Fs%20a%20%3Fc%20%7D%20LIMIT%205"]
 
 

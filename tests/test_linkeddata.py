@@ -269,3 +269,14 @@ def test_rdflib_follows_its_nose_over_http(mini_client: TestClient) -> None:
     response = mini_client.get("/id/meeting/alpha", headers={"accept": accept})
     assert response.headers["content-type"].startswith("text/turtle")
     assert len(rdflib.Graph().parse(data=response.content, format="turtle")) > 5
+
+
+def test_named_graphs_dereference(mini_client: TestClient) -> None:
+    trig = mini_client.get("/doc/meeting/alpha.trig").text
+    assert f"<{PUBLIC}graph/data/meetings>" in trig
+    response = mini_client.get("/graph/data/meetings", headers={"accept": "application/n-triples"})
+    assert response.status_code == 200
+    assert f"<{ALPHA}>" in response.text
+    assert mini_client.get("/graph/data/meetings.ttl").headers["content-type"].startswith("text/turtle")
+    assert "Alpha meeting" in mini_client.get("/graph/data/meetings", headers={"accept": BROWSER}).text
+    assert mini_client.get("/graph/data/nothing").status_code == 404

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from ..auth import TOKENS_ENV, TokenRegistry
 from ..dataset import Dataset
 from ..settings import Settings
-from . import contribute, errors, middleware, resources, site, sparql
+from . import contribute, errors, graphs, middleware, resources, site, sparql
 from .context import AppContext
 
 
@@ -25,5 +25,6 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
     app.include_router(contribute.router)
     app.include_router(sparql.router)
     app.include_router(site.router)
+    app.include_router(graphs.router)
     app.include_router(resources.router)  # last: its catch-all paths must not shadow the others
     return app
