@@ -23,7 +23,7 @@ LISTED_SUBJECTS = 2_000
 
 
 @router.api_route("/graph/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
-def graph_document(request: Request, path: str, format: str | None = None) -> Response:  # noqa: A002
+def graph_document(request: Request, path: str, format: str | None = None) -> Response:
     stem, ext = split_extension(path)
     graph = str(GRAPH[stem])
     dataset = app_context(request).dataset
