@@ -4,14 +4,17 @@ and the current data) and ``/contributions`` (validation-gated writes with beare
 from __future__ import annotations
 
 import json
+import logging
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import Message
 
 from .. import formats, gate, report
+from ..auth import AuthError
 from ..contributions import check_id
 from ..errors import PayloadTooLargeError, UnsupportedMediaTypeError
 from ..validation import ValidationOutcome
@@ -19,6 +22,8 @@ from .context import app_context, public_base, rewriter
 from .pages import render
 
 router = APIRouter()
+ACCESS_LOG = logging.getLogger("linkeddata.access")
+"""Refused writes: method, path (never the query string), client and reason; never a token."""
 
 JSON_SUMMARY = formats.Format("json", "application/json", "JSON summary", "json")
 REPORT_OFFERS: tuple[formats.Format, ...] = (JSON_SUMMARY, formats.TURTLE, formats.JSON_LD, formats.HTML)
@@ -51,8 +56,14 @@ def syntax_of(request: Request, offers: tuple[formats.Format, ...]) -> formats.F
 
 
 async def _form_document(request: Request, limit: int) -> tuple[bytes, formats.Format]:
-    """The text of the HTML form: an uploaded file (syntax from its name) or the pasted Turtle."""
-    async with request.form(max_files=1, max_fields=4, max_part_size=limit) as form:
+    """The text of the HTML form: an uploaded file (syntax from its name) or the pasted Turtle. The raw body
+    is capped while it streams (percent-encoding may triple it); the form parser alone would spool it whole."""
+    raw = await read_body(request, 3 * limit + 65_536)
+
+    async def replay() -> Message:
+        return {"type": "http.request", "body": raw, "more_body": False}
+
+    async with Request(request.scope, replay).form(max_files=1, max_fields=4, max_part_size=limit) as form:
         upload = form.get("file")
         if isinstance(upload, UploadFile) and upload.filename:
             data = await upload.read(limit + 1)
@@ -144,14 +155,14 @@ async def replace_contribution(request: Request, cid: str) -> Response:
 @router.delete("/contributions/{cid}", status_code=204, summary="Withdraw a contribution; needs a bearer token")
 async def withdraw_contribution(request: Request, cid: str) -> Response:
     ctx = app_context(request)
-    ctx.tokens.authenticate(request.headers.get("authorization"))
+    _author(request)
     await run_in_threadpool(gate.withdraw, ctx.dataset, check_id(cid))
     return Response(status_code=204)
 
 
 async def _write(request: Request, cid: str | None) -> Response:
     ctx = app_context(request)
-    author = ctx.tokens.authenticate(request.headers.get("authorization"))
+    author = _author(request)
     fmt = syntax_of(request, gate.ACCEPTED_SYNTAXES)
     body = await read_body(request, ctx.settings.max_body_bytes)
     record = await run_in_threadpool(gate.accept, ctx.dataset, body, fmt, author, cid,
@@ -160,3 +171,13 @@ async def _write(request: Request, cid: str | None) -> Response:
     payload = {**record.as_json(), "iri": rewriter(request).to_public(str(record.as_json()["iri"]))}
     return JSONResponse(payload, status_code=201 if cid is None else 200, headers={"Location": location})
 
+
+
+def _author(request: Request) -> str:
+    """The name of the request's write token; a refusal is logged first (the reason, never the token)."""
+    try:
+        return app_context(request).tokens.authenticate(request.headers.get("authorization"))
+    except AuthError as err:
+        client = request.client.host if request.client else "-"
+        ACCESS_LOG.warning("refused write: %s %r from %s: %s", request.method, request.url.path, client, err)
+        raise
