@@ -19,6 +19,7 @@ from ..contributions import check_id
 from ..errors import PayloadTooLargeError, UnsupportedMediaTypeError
 from ..validation import ValidationOutcome
 from .context import app_context, public_base, rewriter
+from .errors import documented
 from .pages import render
 
 router = APIRouter()
@@ -30,6 +31,18 @@ REPORT_OFFERS: tuple[formats.Format, ...] = (JSON_SUMMARY, formats.TURTLE, forma
 """What a validation answers in: the JSON summary first (``*/*``), the SHACL report, or a page."""
 VALIDATE_SYNTAXES: tuple[formats.Format, ...] = (formats.TURTLE, formats.N_TRIPLES, formats.JSON_LD, formats.RDF_XML)
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
+_TEXT = {"schema": {"type": "string"}}
+VALIDATE_BODY = {"requestBody": {"required": True, "content": {
+    **{f.media_type: _TEXT for f in VALIDATE_SYNTAXES},
+    "multipart/form-data": {"schema": {"type": "object", "properties": {"text": {"type": "string"}}}}}}}
+TURTLE_BODY = {"requestBody": {"required": True, "content": {formats.TURTLE.media_type: _TEXT}}}
+REPORT_TYPES = [f.media_type for f in REPORT_OFFERS]
+JSON_TYPE = [JSON_SUMMARY.media_type]
+
+
+def _write_responses(ok_status: int) -> dict[int | str, dict[str, object]]:
+    responses = documented(JSON_TYPE, 400, 401, 403, 404, 413, 415, 503, 507, ok_status=ok_status)
+    return {**responses, 422: {"description": "Does not conform", "content": {JSON_SUMMARY.media_type: {}}}}
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -105,15 +118,18 @@ def _annotated_lines(submitted: bytes, outcome: ValidationOutcome) -> list[tuple
     return [(n, line, messages.get(n, [])) for n, line in enumerate(lines, start=1)]
 
 
-@router.get("/validate", include_in_schema=False)
-@router.head("/validate", include_in_schema=False)
+@router.get("/validate", response_class=Response, responses=documented([formats.HTML.media_type]))
+@router.head("/validate", response_class=Response, responses=documented([formats.HTML.media_type]))
 def validate_page(request: Request) -> Response:
     body = render("validate.html", outcome=None, view=[], lang="en", base=public_base(request), alternates=[],
                   limit=app_context(request).settings.max_body_bytes)
     return Response(body, media_type=formats.HTML.content_type)
 
 
-@router.post("/validate", summary="Validate an RDF document against the shapes, in the context of the data")
+@router.post("/validate", summary="Validate an RDF document against the shapes, in the context of the data",
+             response_class=Response, openapi_extra=VALIDATE_BODY,
+             responses={**documented(REPORT_TYPES, 406, 413, 415),
+                        400: {"description": "Unreadable", "content": {m: {} for m in [*REPORT_TYPES, "text/plain"]}}})
 async def validate(request: Request) -> Response:
     """200 with the outcome whether or not it conforms; 400 syntax error (line and column); 413; 415."""
     limit = app_context(request).settings.max_body_bytes
@@ -128,31 +144,36 @@ async def validate(request: Request) -> Response:
     return _negotiated_outcome(request, outcome, body)
 
 
-@router.get("/contributions", summary="List contributions with author, time, size and status")
+@router.get("/contributions", summary="List contributions with author, time, size and status", response_class=Response,
+            responses=documented(JSON_TYPE))
 def list_contributions(request: Request) -> Response:
     records = app_context(request).dataset.contributions.records()
     return JSONResponse({"contributions": [r.as_json() for r in records]})
 
 
-@router.post("/contributions", status_code=201, summary="Add a contribution (Turtle); needs a bearer token")
+@router.post("/contributions", status_code=201, summary="Add a contribution (Turtle); needs a bearer token",
+             response_class=Response, openapi_extra=TURTLE_BODY, responses=_write_responses(201))
 async def add_contribution(request: Request) -> Response:
     return await _write(request, None)
 
 
-@router.get("/contributions/{cid}", summary="Read one contribution as Turtle")
+@router.get("/contributions/{cid}", summary="Read one contribution as Turtle", response_class=Response,
+            responses=documented([formats.TURTLE.media_type], 404))
 def read_contribution(request: Request, cid: str) -> Response:
     data = app_context(request).dataset.contributions.read(check_id(cid))
     return Response(data, media_type=formats.TURTLE.content_type)
 
 
-@router.put("/contributions/{cid}", summary="Replace a contribution (Turtle); needs a bearer token")
+@router.put("/contributions/{cid}", summary="Replace a contribution (Turtle); needs a bearer token",
+            response_class=Response, openapi_extra=TURTLE_BODY, responses=_write_responses(200))
 async def replace_contribution(request: Request, cid: str) -> Response:
     ctx = app_context(request)
     ctx.dataset.contributions.get(check_id(cid))  # 404 before reading the body
     return await _write(request, cid)
 
 
-@router.delete("/contributions/{cid}", status_code=204, summary="Withdraw a contribution; needs a bearer token")
+@router.delete("/contributions/{cid}", status_code=204, summary="Withdraw a contribution; needs a bearer token",
+               response_class=Response, responses={204: {"description": "Withdrawn"}, **documented([], 401, 403, 404, 503)})
 async def withdraw_contribution(request: Request, cid: str) -> Response:
     ctx = app_context(request)
     _author(request)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.requests import Request
@@ -93,3 +95,18 @@ def _wants_html(accept: str | None) -> bool:
 
 def install(app: FastAPI) -> None:
     app.add_exception_handler(LinkedDataError, _handle)
+
+
+ERROR_MEDIA_TYPES = ("text/plain", "text/html", "application/json")
+"""What an error answers in: plain text, or a page for browsers (see ``_handle``); the framework's own refusals
+(a path no route matches, a parameter of the wrong type) answer JSON."""
+
+
+def documented(ok: Iterable[str], *errors: int, ok_status: int = 200) -> dict[int | str, dict[str, Any]]:
+    """The OpenAPI ``responses`` of a route: ``ok_status`` in each media type of ``ok``, and its errors."""
+    responses: dict[int | str, dict[str, Any]] = {
+        ok_status: {"description": "OK", "content": {media: {} for media in ok}}}
+    for status in errors:
+        responses[status] = {"description": TITLES.get(status, "Error"),
+                             "content": {media: {} for media in ERROR_MEDIA_TYPES}}
+    return responses

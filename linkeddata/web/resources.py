@@ -15,11 +15,16 @@ from ..negotiation import negotiate, negotiate_language
 from ..rewrite import iri_to_uri
 from ..serialize import serialize
 from .context import app_context, public_base, rewriter
+from .errors import documented
 from .pages import LANGUAGES, PageBuilder, render
 from .representation import representation
 
 router = APIRouter()
 READ = ["GET", "HEAD"]
+DOCUMENT_TYPES = [f.media_type for f in formats.DOCUMENT_FORMATS]
+FORMAT_PARAM = Query(None, description="Fixes the format instead of the Accept header (name or extension)",
+                     json_schema_extra={"enum": sorted({n for f in formats.DOCUMENT_FORMATS for n in (f.name, f.extension)})})
+DOCUMENT_RESPONSES = documented(DOCUMENT_TYPES, 400, 404, 406)
 
 
 def choose_format(request: Request, extension: str | None, format_param: str | None) -> tuple[formats.Format, bool]:
@@ -51,7 +56,8 @@ def resolve_thing(request: Request, path: str) -> str:
     raise ResourceNotFoundError(f"No resource is published at {public_base(request)}id/{path}")
 
 
-@router.api_route("/id/{path:path}", methods=READ, include_in_schema=False)
+@router.api_route("/id/{path:path}", methods=READ, response_class=Response,
+                  responses={303: {"description": "See Other: the document about the thing"}, **documented([], 404)})
 def thing(request: Request, path: str) -> Response:
     """A non-information resource: 303 See Other to the document that describes it."""
     if path.endswith("/"):
@@ -61,9 +67,9 @@ def thing(request: Request, path: str) -> Response:
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
 
-@router.api_route("/doc/{path:path}", methods=READ, include_in_schema=False)
+@router.api_route("/doc/{path:path}", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
 def document(request: Request, path: str, page: int = Query(1, ge=1, le=100_000),
-             format: str | None = None) -> Response:
+             format: str | None = FORMAT_PARAM) -> Response:
     """The document about ``id/{path}``: negotiated, or in the format its extension names."""
     stem, ext = split_extension(path)
     iri = resolve_thing(request, stem)
@@ -109,25 +115,25 @@ def _graph_document(request: Request, graph: str, name: str, extension: str | No
                           alternates=alternates, content_location=f"{url}.{fmt.extension}")
 
 
-@router.api_route("/ontology", methods=READ, include_in_schema=False)
+@router.api_route("/ontology", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
 @router.api_route(f"/ontology/{ONTOLOGY_VERSION}", methods=READ, include_in_schema=False)
-def ontology(request: Request, format: str | None = None) -> Response:
+def ontology(request: Request, format: str | None = FORMAT_PARAM) -> Response:
     """The ontology document; its hash terms (``ontology#Meeting``) resolve here."""
     return _graph_document(request, str(GRAPH["ontology"]), "ontology", None, format, "ontology.html")
 
 
-@router.api_route("/ontology.{ext}", methods=READ, include_in_schema=False)
+@router.api_route("/ontology.{ext}", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
 def ontology_file(request: Request, ext: str) -> Response:
     return _graph_document(request, str(GRAPH["ontology"]), "ontology", _known(ext), None, "ontology.html")
 
 
-@router.api_route("/shapes", methods=READ, include_in_schema=False)
-def shapes(request: Request, format: str | None = None) -> Response:
+@router.api_route("/shapes", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
+def shapes(request: Request, format: str | None = FORMAT_PARAM) -> Response:
     """The SHACL shapes document; its hash shapes (``shapes#MeetingShape``) resolve here."""
     return _graph_document(request, str(GRAPH["shapes"]), "shapes", None, format, "shapes.html")
 
 
-@router.api_route("/shapes.{ext}", methods=READ, include_in_schema=False)
+@router.api_route("/shapes.{ext}", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
 def shapes_file(request: Request, ext: str) -> Response:
     return _graph_document(request, str(GRAPH["shapes"]), "shapes", _known(ext), None, "shapes.html")
 

@@ -18,6 +18,7 @@ from ..negotiation import negotiate_language
 from ..serialize import jsonld_context
 from ..void import DUMP_FORMATS, dump_path
 from .context import app_context, public_base, rewriter
+from .errors import documented
 from .home import build_home
 from .pages import LANGUAGES, render
 from .representation import representation
@@ -28,7 +29,7 @@ _STATIC = Path(__file__).parent / "static"
 _STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 
 
-@router.api_route("/", methods=READ, include_in_schema=False)
+@router.api_route("/", methods=READ, response_class=Response, responses=documented([formats.HTML.media_type]))
 def home(request: Request) -> Response:
     """The home page: what the dataset is, its mechanisms and meetings on a timeline, and the ways in."""
     dataset = app_context(request).dataset
@@ -42,14 +43,16 @@ def home(request: Request) -> Response:
                           alternates=alternates)
 
 
-@router.api_route("/.well-known/void", methods=READ, include_in_schema=False)
+@router.api_route("/.well-known/void", methods=READ, response_class=Response,
+                  responses={303: {"description": "See Other: the dataset's description"}})
 def well_known_void(request: Request) -> Response:
     """RFC 8615 well-known location of the VoID description: the dataset IRI's document."""
     return RedirectResponse(rewriter(request).to_public(str(DATASET_IRI)).replace("/id/", "/doc/", 1),
                             status_code=303, headers={"Vary": "Accept"})
 
 
-@router.api_route("/dumps/{name}", methods=READ, include_in_schema=False)
+@router.api_route("/dumps/{name}", methods=READ, response_class=Response,
+                  responses=documented([*(f.media_type for f in DUMP_FORMATS), "application/gzip"], 404))
 def dump(request: Request, name: str) -> Response:
     """The whole dataset, plain or gzipped, generated from the store and cached until it changes."""
     for fmt in DUMP_FORMATS:
@@ -64,7 +67,8 @@ def dump(request: Request, name: str) -> Response:
     raise ResourceNotFoundError(f"No dump called {name!r}")
 
 
-@router.api_route("/context.jsonld", methods=READ, include_in_schema=False)
+@router.api_route("/context.jsonld", methods=READ, response_class=Response,
+                  responses=documented([formats.JSON_LD.media_type]))
 def context(request: Request) -> Response:
     """The JSON-LD context our JSON-LD documents are compacted with (also inlined in each of them)."""
     body = json.dumps(jsonld_context(rewriter(request)), indent=1).encode()
@@ -72,13 +76,13 @@ def context(request: Request) -> Response:
                           last_modified=app_context(request).dataset.store.last_modified)
 
 
-@router.api_route("/robots.txt", methods=READ, include_in_schema=False)
+@router.api_route("/robots.txt", methods=READ, response_class=Response, responses=documented(["text/plain"]))
 def robots(request: Request) -> Response:
     body = f"User-agent: *\nAllow: /\nDisallow: /sparql\nSitemap: {public_base(request)}sitemap.xml\n"
     return Response(body, media_type="text/plain; charset=utf-8")
 
 
-@router.api_route("/sitemap.xml", methods=READ, include_in_schema=False)
+@router.api_route("/sitemap.xml", methods=READ, response_class=Response, responses=documented(["application/xml"]))
 def sitemap(request: Request) -> Response:
     """Every document we publish: one per resource under ``id/``, plus the ontology and shapes."""
     dataset = app_context(request).dataset
@@ -93,7 +97,8 @@ def sitemap(request: Request) -> Response:
     return Response(body, media_type="application/xml; charset=utf-8")
 
 
-@router.api_route("/static/{name}", methods=READ, include_in_schema=False)
+@router.api_route("/static/{name}", methods=READ, response_class=Response,
+                  responses=documented(_STATIC_TYPES.values(), 404))
 def static(name: str) -> Response:
     """The bundled stylesheet (and scripts): a fixed list, never a path read from the request."""
     files = {p.name: p for p in _STATIC.iterdir() if p.suffix in _STATIC_TYPES}

@@ -24,7 +24,7 @@ from ..serialize import public_prefixes
 from ..settings import Settings
 from ..store import EmbeddedStore
 from .context import app_context, rewriter
-from .errors import status_for
+from .errors import documented, status_for
 from .pages import render
 
 
@@ -46,6 +46,20 @@ QUERY_PARAMS = ("query", "default-graph-uri", "named-graph-uri", "format")
 UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
 _POOL_LOCK = threading.Lock()
 _ALL_FORMATS = tuple(dict.fromkeys((*formats.SELECT_FORMATS, *formats.ASK_FORMATS, *formats.RDF_FORMATS)))
+_RESPONSES = documented([f.media_type for f in (*_ALL_FORMATS, formats.HTML)], 400, 403, 406, 413, 414, 415, 502, 503)
+_STRING = {"type": "string"}
+_GRAPHS = {"type": "array", "items": _STRING}
+_PROTOCOL_PARAMS = [
+    {"name": "query", "in": "query", "schema": _STRING, "description": "The query; without it, the service description"},
+    {"name": "default-graph-uri", "in": "query", "schema": _GRAPHS, "style": "form", "explode": True},
+    {"name": "named-graph-uri", "in": "query", "schema": _GRAPHS, "style": "form", "explode": True},
+    {"name": "format", "in": "query", "schema": {"type": "string", "enum": sorted({f.name for f in (*_ALL_FORMATS, formats.HTML)})}},
+]
+_GET_DOC = {"parameters": _PROTOCOL_PARAMS}
+_POST_DOC = {"requestBody": {"required": True, "content": {
+    "application/sparql-query": {"schema": _STRING},
+    "application/x-www-form-urlencoded": {"schema": {"type": "object", "required": ["query"], "properties": {
+        "query": _STRING, "default-graph-uri": _GRAPHS, "named-graph-uri": _GRAPHS}}}}}}
 
 
 class ProtocolStatusError(BadInputError):
@@ -68,7 +82,8 @@ class ProtocolRequest:
 
 # --- Routes ----------------------------------------------------------------------------------------------
 
-@router.api_route("/sparql", methods=["GET", "HEAD"])
+@router.api_route("/sparql", methods=["GET", "HEAD"], response_class=Response, responses=_RESPONSES,
+                  openapi_extra=_GET_DOC)
 async def sparql_get(request: Request) -> Response:
     """Query via GET (Protocol §2.1.1); without a query, the service description or the query page."""
     try:
@@ -78,7 +93,7 @@ async def sparql_get(request: Request) -> Response:
     return await _respond(request, params)
 
 
-@router.post("/sparql")
+@router.post("/sparql", response_class=Response, responses=_RESPONSES, openapi_extra=_POST_DOC)
 async def sparql_post(request: Request) -> Response:
     """Query via URL-encoded POST or direct POST (Protocol §2.1.2, §2.1.3)."""
     try:
