@@ -140,8 +140,30 @@ def analyse(query: str) -> QueryShape:
     return QueryShape(form, any(_is_word(tok, "FROM") for tok in tokens), services)
 
 
+MAX_NESTING = 200
+"""Deepest nesting of ``{…}`` and ``(…)`` accepted: the engine's recursion would exhaust a worker's stack
+far below what a query page allows (3,000 nested sub-queries crash it), so deeper is a client's 400."""
+
+
+def nesting_depth(query: str) -> int:
+    """How deep ``{`` and ``(`` nest outside strings, IRIs and comments."""
+    depth = deepest = 0
+    for kind, text in _tokens(query):
+        if kind == "other" and text in "{(":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif kind == "other" and text in "})":
+            depth = max(depth - 1, 0)
+    return deepest
+
+
 def check_query(query: str, service_allowlist: Sequence[str]) -> QueryShape:
-    """The query's shape, or ``QueryRefusedError`` for an update or a SERVICE call off the allow-list."""
+    """The query's shape, or ``QueryRefusedError`` for an update or a SERVICE call off the allow-list,
+    or ``BadInputError`` for a query nested deeper than ``MAX_NESTING``."""
+    depth = nesting_depth(query)
+    if depth > MAX_NESTING:
+        raise BadInputError(f"The query nests groups or expressions {depth} levels deep; at most {MAX_NESTING} "
+                            "are accepted.")
     shape = analyse(query)
     if shape.is_update:
         raise QueryRefusedError(f"This endpoint is read-only: SPARQL updates ({shape.form} ...) are not accepted.")

@@ -15,7 +15,7 @@ from .context import AppContext
 
 def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
     """The application; loads the bundled dataset from ``settings.root`` unless one is given."""
-    app = FastAPI(title="Vietnam–China border cooperation linked data", docs_url="/api/docs", redoc_url=None,
+    app = FastAPI(title="Vietnam–China border cooperation linked data", docs_url=None, redoc_url=None,
                   openapi_url="/api/openapi.json")
     loaded = dataset or Dataset.open(settings)
     tokens = TokenRegistry.load(settings.tokens_file, os.environ.get(TOKENS_ENV))

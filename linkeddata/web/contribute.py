@@ -4,7 +4,6 @@ and the current data) and ``/contributions`` (validation-gated writes with beare
 from __future__ import annotations
 
 import json
-import logging
 
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
@@ -20,10 +19,10 @@ from ..errors import PayloadTooLargeError, UnsupportedMediaTypeError
 from ..validation import ValidationOutcome
 from .context import app_context, public_base, rewriter
 from .errors import documented
+from .middleware import ACCESS_LOG
 from .pages import render
 
 router = APIRouter()
-ACCESS_LOG = logging.getLogger("linkeddata.access")
 """Refused writes: method, path (never the query string), client and reason; never a token."""
 
 JSON_SUMMARY = formats.Format("json", "application/json", "JSON summary", "json")
@@ -119,7 +118,6 @@ def _annotated_lines(submitted: bytes, outcome: ValidationOutcome) -> list[tuple
 
 
 @router.get("/validate", response_class=Response, responses=documented([formats.HTML.media_type]))
-@router.head("/validate", response_class=Response, responses=documented([formats.HTML.media_type]))
 def validate_page(request: Request) -> Response:
     body = render("validate.html", outcome=None, view=[], lang="en", base=public_base(request), alternates=[],
                   limit=app_context(request).settings.max_body_bytes)

@@ -22,7 +22,7 @@ router = APIRouter()
 LISTED_SUBJECTS = 2_000
 
 
-@router.api_route("/graph/{path:path}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/graph/{path:path}", methods=["GET"], include_in_schema=False)
 def graph_document(request: Request, path: str, format: str | None = None) -> Response:
     stem, ext = split_extension(path)
     graph = str(GRAPH[stem])

@@ -20,7 +20,8 @@ from .pages import LANGUAGES, PageBuilder, render
 from .representation import representation
 
 router = APIRouter()
-READ = ["GET", "HEAD"]
+READ = ["GET"]
+"""HEAD is answered for every GET route by the middleware (web/middleware.py), not per route."""
 DOCUMENT_TYPES = [f.media_type for f in formats.DOCUMENT_FORMATS]
 FORMAT_PARAM = Query(None, description="Fixes the format instead of the Accept header (name or extension)",
                      json_schema_extra={"enum": sorted({n for f in formats.DOCUMENT_FORMATS for n in (f.name, f.extension)})})

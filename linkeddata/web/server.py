@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
+from typing import Any
 
 import uvicorn
 
@@ -23,15 +25,24 @@ def serve(settings: Settings) -> None:
     except LinkedDataError as err:
         print(f"linkeddata serve: {err}", file=sys.stderr)
         raise SystemExit(2) from None
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s %(message)s")
     print(f"Loaded {len(dataset.store)} triples from {settings.root}; serving at {settings.public_base}", file=sys.stderr)
     if settings.workers > 1:
         os.environ[_SETTINGS_ENV] = settings.to_json()
-        uvicorn.run("linkeddata.web.server:app_from_env", factory=True, host=settings.host, port=settings.port,
-                    workers=settings.workers, proxy_headers=False, log_level="info")
+        _run("linkeddata.web.server:app_from_env", settings, factory=True, workers=settings.workers)
         return
     from .app import create_app
 
-    uvicorn.run(create_app(settings, dataset), host=settings.host, port=settings.port, proxy_headers=False, log_level="info")
+    _run(create_app(settings, dataset), settings)
+
+
+def _run(app: Any, settings: Settings, **extra: Any) -> None:
+    uvicorn.run(
+        app, host=settings.host, port=settings.port,
+        proxy_headers=False,  # X-Forwarded-* count only with --trust-proxy, in web/context.py
+        access_log=False,  # ours (web/middleware.py) leaves out query strings, where a careless client may put a token
+        timeout_keep_alive=30,  # outlast clients' idle pools, so a kept-alive connection is not cut as it is reused
+        log_level="info", **extra)
 
 
 def app_from_env() -> object:

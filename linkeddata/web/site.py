@@ -24,7 +24,7 @@ from .pages import LANGUAGES, render
 from .representation import representation
 
 router = APIRouter()
-READ = ["GET", "HEAD"]
+READ = ["GET"]  # HEAD: see web/middleware.py
 _STATIC = Path(__file__).parent / "static"
 _STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
 

@@ -82,7 +82,7 @@ class ProtocolRequest:
 
 # --- Routes ----------------------------------------------------------------------------------------------
 
-@router.api_route("/sparql", methods=["GET", "HEAD"], response_class=Response, responses=_RESPONSES,
+@router.api_route("/sparql", methods=["GET"], response_class=Response, responses=_RESPONSES,
                   openapi_extra=_GET_DOC)
 async def sparql_get(request: Request) -> Response:
     """Query via GET (Protocol §2.1.1); without a query, the service description or the query page."""
