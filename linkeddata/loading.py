@@ -10,6 +10,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import formats
+from .contributions import FOLDER_NAME as CONTRIBUTIONS
 from .errors import RdfSyntaxError
 from .namespaces import BASE, GRAPH
 from .store import EmbeddedStore
@@ -34,8 +35,13 @@ def sources(root: Path) -> list[Source]:
         Source(root / "ontology", str(GRAPH["ontology"]), per_file=False),
         Source(root / "shapes", str(GRAPH["shapes"]), per_file=False),
         Source(root / "data", str(GRAPH["data"]), per_file=True),
-        Source(root / "data" / "contributions", str(GRAPH["contribution"]), per_file=True),
+        Source(root / "data" / CONTRIBUTIONS, str(GRAPH["contribution"]), per_file=True),
     ]
+
+
+def data_files(root: Path) -> list[Path]:
+    """The instance data: ``data/`` and its accepted contributions (not the ontology, not the shapes)."""
+    return rdf_files(root / "data") + rdf_files(root / "data" / CONTRIBUTIONS)
 
 
 def rdf_files(folder: Path) -> list[Path]:

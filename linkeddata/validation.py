@@ -22,7 +22,7 @@ from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from . import formats
+from . import formats, loading
 from .errors import RdfSyntaxError
 from .loading import parse_bytes, rdf_files
 from .namespaces import BC, BCSH, ID, OWL, PREFIXES, RDF, RDFS, SH, SKOS
@@ -329,7 +329,7 @@ def validate_paths(paths: Sequence[str], root: Path) -> ValidationOutcome:
         schema = load_schema(root)
     except RdfSyntaxError as err:
         return ValidationOutcome(errors=(err,))
-    data_files = [str(p) for p in rdf_files(root / "data")]
+    data_files = [str(p) for p in loading.data_files(root)]
     named = _expand(paths)
     contribution, documents, errors = _read_all(named or data_files)
     given = {Path(n).resolve() for n in named}

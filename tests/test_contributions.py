@@ -296,3 +296,17 @@ def test_token_command_prints_a_working_line(tmp_path: Path, project: Path) -> N
     with TestClient(create_app(Settings(root=project, public_url=PUBLIC, tokens_file=tokens))) as c:
         response = c.post("/contributions", content=GOOD, headers={**TURTLE, "authorization": f"Bearer {secret}"})
     assert response.status_code == 201 and response.json()["author"] == "bob"
+
+
+def test_whole_data_validation_covers_accepted_contributions(project: Path) -> None:
+    folder = project / "data" / "contributions"
+    folder.mkdir(parents=True)
+
+    def validate() -> int:
+        return subprocess.run([sys.executable, "-m", "linkeddata.cli", "validate", "--root", str(project)],
+                              capture_output=True, text=True, check=False).returncode
+
+    (folder / "c1.ttl").write_text(GOOD, encoding="utf-8")
+    assert validate() == 0
+    (folder / "c2.ttl").write_text(TYPO, encoding="utf-8")  # written behind the gate's back
+    assert validate() == 1
