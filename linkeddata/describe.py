@@ -41,13 +41,18 @@ class Description:
         return _unique(q.triple for q in self.quads)
 
 
-def exists(store: Store, iri: str) -> bool:
-    """True when the store has at least one triple about ``iri`` (False for a string that is no IRI)."""
+def is_iri(text: str) -> bool:
+    """True for a valid IRI (request paths are checked before any store sees them)."""
     try:
-        node = ox.NamedNode(iri)
+        ox.NamedNode(text)
     except ValueError:
         return False
-    return next(store.quads(node), None) is not None
+    return True
+
+
+def exists(store: Store, iri: str) -> bool:
+    """True when the store has at least one triple about ``iri`` (False for a string that is no IRI)."""
+    return is_iri(iri) and next(store.quads(ox.NamedNode(iri)), None) is not None
 
 
 def describe(store: Store, iri: str, page: int = 1, page_size: int = PAGE_SIZE) -> Description:

@@ -26,6 +26,11 @@ def _sparql(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
     return str(term)
 
 
+def _graph(iri: str) -> str:
+    """A graph name as SPARQL text, validated: nothing a request put in a path can close the IRI."""
+    return str(ox.NamedNode(iri))
+
+
 class RemoteStore:
     """Reads and writes a SPARQL service. Queries without a dataset ask for the union of all graphs with
     Oxigraph's ``union-default-graph`` parameter, so a query's own FROM still selects graphs; another store
@@ -65,7 +70,7 @@ class RemoteStore:
         s, p, o = (_sparql(t) if t is not None else v for t, v in ((subject, "?s"), (predicate, "?p"), (obj, "?o")))
         pattern = f"{s} {p} {o}"
         if graph:
-            query = f"SELECT * WHERE {{ GRAPH <{graph}> {{ {pattern} }} }}"
+            query = f"SELECT * WHERE {{ GRAPH {_graph(graph)} {{ {pattern} }} }}"
         else:  # named-graph quads, then the triples only the default graph holds (a bulk load)
             query = (f"SELECT * WHERE {{ {{ GRAPH ?g {{ {pattern} }} }} UNION "
                      f"{{ {pattern} FILTER NOT EXISTS {{ GRAPH ?h {{ {pattern} }} }} }} }}")
@@ -120,16 +125,16 @@ class RemoteStore:
                 self._local.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in items)
             else:
                 body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in items)
-                self.update(f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+                self.update(f"DROP SILENT GRAPH {_graph(graph)} ;\nINSERT DATA {{ GRAPH {_graph(graph)} {{\n{body}\n}} }}")
             self._touch()
 
     def put_graph(self, graph: str, triples: list[ox.Triple], chunk: int = 10_000) -> None:
         """Bulk replace: one DROP, then INSERT DATA in chunks (not atomic, for the operator's loads)."""
         with self._write_lock:
-            self.update(f"DROP SILENT GRAPH <{graph}>")
+            self.update(f"DROP SILENT GRAPH {_graph(graph)}")
             for start in range(0, len(triples), chunk):
                 body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples[start:start + chunk])
-                self.update(f"INSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}")
+                self.update(f"INSERT DATA {{ GRAPH {_graph(graph)} {{\n{body}\n}} }}")
             self._touch()
 
     def drop_graph(self, graph: str) -> None:
@@ -139,7 +144,7 @@ class RemoteStore:
                 if self._local.contains_named_graph(node):
                     self._local.remove_graph(node)
             else:
-                self.update(f"DROP SILENT GRAPH <{graph}>")
+                self.update(f"DROP SILENT GRAPH {_graph(graph)}")
             self._touch()
 
     def __len__(self) -> int:

@@ -18,6 +18,7 @@ from xml.sax.saxutils import escape, quoteattr
 import pyoxigraph as ox
 
 from . import formats
+from .describe import is_iri
 from .errors import BadInputError, QueryRefusedError, UpstreamError
 from .namespaces import RDF, SD
 from .rewrite import IriRewriter
@@ -61,6 +62,7 @@ _TOKEN = re.compile(r"""
   | (?P<word>[^\W\d]\w*)
   | (?P<other>.)
 """, re.VERBOSE | re.DOTALL)
+_GLUABLE_KEYWORDS = frozenset({"SERVICE", "SILENT"})
 _ABSOLUTE_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
@@ -94,7 +96,16 @@ def _tokens(query: str) -> list[tuple[str, str]]:
     """Significant tokens (kind, text); ``\\u`` escapes are decoded first, as SPARQL 1.1 §19.2 says."""
     text = _CODEPOINT_ESCAPE.sub(_unescape_codepoint, query)
     found = ((m.lastgroup or "other", m.group()) for m in _TOKEN.finditer(text))
-    return [(kind, value) for kind, value in found if kind not in ("space", "comment")]
+    return [piece for kind, value in found if kind not in ("space", "comment") for piece in _split_keyword(kind, value)]
+
+
+def _split_keyword(kind: str, value: str) -> list[tuple[str, str]]:
+    """``SERVICE:x`` reads as one prefixed name here but as ``SERVICE :x`` to the engine: take the reading that
+    makes the safety check stricter, so a keyword glued to a default-prefix name is still seen."""
+    prefix, colon, local = value.partition(":")
+    if kind == "pname" and colon and prefix.upper() in _GLUABLE_KEYWORDS:
+        return [("word", prefix), ("pname", ":" + local)]
+    return [(kind, value)]
 
 
 def _is_word(token: tuple[str, str], *words: str) -> bool:
@@ -192,7 +203,7 @@ class DatasetSpec:
 def dataset_for(default_uris: Sequence[str], named_uris: Sequence[str], shape: QueryShape) -> DatasetSpec:
     """The dataset of a request from its ``default-graph-uri`` / ``named-graph-uri`` values and the query."""
     for iri in (*default_uris, *named_uris):
-        if not _ABSOLUTE_IRI.match(iri) or any(c in iri for c in '<>" {}|\\^`'):
+        if not _ABSOLUTE_IRI.match(iri) or not is_iri(iri):
             raise BadInputError(f"Not an absolute IRI in default-graph-uri / named-graph-uri: {iri!r}")
     if default_uris or named_uris:
         return DatasetSpec(tuple(default_uris), tuple(named_uris))

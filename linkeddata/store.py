@@ -110,7 +110,8 @@ class EmbeddedStore:
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         # One SPARQL update is one transaction in Oxigraph: readers see the old graph or the new one.
         body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-        update = f"DROP SILENT GRAPH <{graph}> ;\nINSERT DATA {{ GRAPH <{graph}> {{\n{body}\n}} }}"
+        name = str(ox.NamedNode(graph))  # validated: the update text cannot be broken out of
+        update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
         with self._write_lock:
             self._store.update(update)
             self._touch()

@@ -280,3 +280,9 @@ def test_named_graphs_dereference(mini_client: TestClient) -> None:
     assert mini_client.get("/graph/data/meetings.ttl").headers["content-type"].startswith("text/turtle")
     assert "Alpha meeting" in mini_client.get("/graph/data/meetings", headers={"accept": BROWSER}).text
     assert mini_client.get("/graph/data/nothing").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/graph/a%20b", "/graph/x%3E", "/graph/%7Bx",
+                                  "/graph/x%3E%20%7B%20%7D%20OPTIONAL%20%7B%20SERVICE%20%3Chttp://127.0.0.1:9/%3E%20%7B%20%7D%20%7D%20%23"])
+def test_graph_paths_that_are_not_iris_are_404(mini_client: TestClient, path: str) -> None:
+    assert mini_client.get(path).status_code == 404

@@ -437,3 +437,10 @@ def test_sparqlwrapper_default_xml(live_url: str) -> None:
     wrapper.setQuery("CONSTRUCT WHERE { ?s <http://example.org/n> 1 }")
     graph = wrapper.query().convert()
     assert isinstance(graph, rdflib.Graph) and len(graph) == 1
+
+
+@pytest.mark.parametrize("param", ["named-graph-uri", "default-graph-uri"])
+@pytest.mark.parametrize("iri", ["http://x/a%", "http://x/a b", "not an iri", "http://x/<y>"])
+def test_graph_parameters_that_are_not_iris_are_400(client: TestClient, param: str, iri: str) -> None:
+    response = client.get("/sparql", params={"query": "ASK {}", param: iri})
+    assert response.status_code == 400

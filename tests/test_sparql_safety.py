@@ -89,6 +89,9 @@ def service_queries(url: str) -> list[str]:
         f"SELECT * WHERE {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
         f"ASK {{ ?x ?y ?z # comment\n SERVICE <{url}> {{ ?s ?p ?o }} }}",
         f"SELECT * WHERE {{ {{ SELECT * WHERE {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }} }}",
+        # a keyword glued to a default-prefix name: one token to a naive scanner, SERVICE :x to the engine
+        f"PREFIX : <{url.rsplit('/', 1)[0]}/>\nSELECT * WHERE {{ SERVICE:sparql {{ ?s ?p ?o }} }}",
+        f"PREFIX : <{url.rsplit('/', 1)[0]}/>\nSELECT * WHERE {{ service SILENT:sparql {{ ?s ?p ?o }} }}",
     ]
 
 

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .. import formats
+from ..describe import is_iri
 from ..errors import ResourceNotFoundError
 from ..namespaces import GRAPH
 from ..negotiation import negotiate_language
@@ -27,7 +28,7 @@ def graph_document(request: Request, path: str, format: str | None = None) -> Re
     stem, ext = split_extension(path)
     graph = str(GRAPH[stem])
     dataset = app_context(request).dataset
-    quads = list(dataset.store.quads(graph=graph))
+    quads = list(dataset.store.quads(graph=graph)) if is_iri(graph) else []
     if not quads:
         raise ResourceNotFoundError(f"No graph is published at {public_base(request)}graph/{stem}")
     fmt, negotiated = choose_format(request, ext, format)
