@@ -506,7 +506,7 @@ def main(argv: list[str] | None = None) -> None:
     for size in args.sizes:
         run["sizes"].append(bench_size(size, args))  # type: ignore[attr-defined]
         out.write_text(json.dumps(run, indent=1) + "\n", encoding="utf-8")
-    print(f"results: {out.relative_to(REPO)}")
+    print(f"results: {out}")
     print(report.markdown(run))
 
 
