@@ -109,6 +109,14 @@ class ContributionFolder:
         _atomic_write(self.path(cid), text.encode("utf-8"))
         return Contribution(cid, author, created, len(body), digest, "accepted")
 
+    def restore(self, cid: str, previous: bytes | None) -> None:
+        """Undo a write whose loading failed: the previous version back, or no file at all."""
+        if previous is None:
+            self.path(cid).unlink(missing_ok=True)
+            _fsync_folder(self.folder)
+        else:
+            _atomic_write(self.path(cid), previous)
+
     def withdraw(self, cid: str) -> None:
         """Move the file to ``withdrawn/`` (kept for the record, no longer loaded)."""
         source = self.path(cid)
@@ -140,7 +148,10 @@ class ContributionFolder:
 
     def _record(self, path: Path, status: str) -> Contribution:
         """Read the provenance back from the file itself: the file is the single source of truth."""
-        quads = list(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE))
+        try:
+            quads = list(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE))
+        except (OSError, SyntaxError, ValueError):
+            return Contribution(path.stem, "", "", path.stat().st_size, "", "unreadable")
         subject = ox.NamedNode(contribution_iri(path.stem))
         values = {q.predicate.value: q.object.value for q in quads
                   if q.subject == subject and isinstance(q.object, ox.Literal)}

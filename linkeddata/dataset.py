@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import formats
 from .contributions import ContributionFolder, graph_iri
-from .errors import LinkedDataError, StoreUnavailableError
+from .errors import LinkedDataError, RdfSyntaxError, StoreUnavailableError, UpstreamError
 from .loading import load_sources, parse_file, rdf_files
 from .remote import RemoteStore
 from .rewrite import IriRewriter
@@ -18,6 +19,8 @@ from .serialize import serialize
 from .settings import Settings
 from .store import EmbeddedStore
 from .void import VOID_GRAPH, void_triples
+
+log = logging.getLogger(__name__)
 
 
 class DataMissingError(LinkedDataError):
@@ -89,23 +92,36 @@ class Dataset:
 
     def sync_contributions(self) -> bool:
         """Bring the store in line with ``data/contributions/`` (another process may have written there).
-        Cheap when nothing changed: one stat of the folder."""
+        Cheap when nothing changed: one stat of the folder. Never raises: an unreadable file is logged and
+        skipped (its next change is picked up), a remote store that is down leaves the sync for later."""
         folder = self.contributions.folder
         mtime = folder.stat().st_mtime_ns if folder.is_dir() else 0
         if mtime == self._contributions_folder_mtime:
             return False
-        self._contributions_folder_mtime = mtime
         seen = self._contribution_files()
-        if seen == self._contributions_seen:
+        changed = seen != self._contributions_seen
+        try:
+            for cid in set(self._contributions_seen) - set(seen):
+                self.store.drop_graph(graph_iri(cid))
+            for cid, signature in seen.items():
+                if self._contributions_seen.get(cid) != signature:
+                    self._load_contribution(cid)
+        except UpstreamError as err:
+            log.warning("contributions not synchronised yet: %s", err)
             return False
-        for cid in set(self._contributions_seen) - set(seen):
-            self.store.drop_graph(graph_iri(cid))
-        for cid, signature in seen.items():
-            if self._contributions_seen.get(cid) != signature:
-                self.store.replace_graph(graph_iri(cid), parse_file(self.contributions.path(cid)))
-        self._contributions_seen = seen
-        self.refresh_void()
-        return True
+        self._contributions_seen, self._contributions_folder_mtime = seen, mtime
+        if changed:
+            self.refresh_void()
+        return changed
+
+    def _load_contribution(self, cid: str) -> None:
+        path = self.contributions.path(cid)
+        try:
+            triples = parse_file(path)
+        except (OSError, RdfSyntaxError) as err:
+            log.error("contribution %s not loaded: %s", path, err)
+            return
+        self.store.replace_graph(graph_iri(cid), triples)
 
     def _contribution_files(self) -> dict[str, tuple[int, int]]:
         return {p.stem: (p.stat().st_mtime_ns, p.stat().st_size) for p in self.contributions.files()}

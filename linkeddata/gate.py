@@ -78,11 +78,16 @@ def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, cid:
         if outcome.errors or not outcome.conforms:
             raise RejectedError(outcome)
         target = cid or folder.new_id()
+        previous = folder.path(target).read_bytes() if cid else None
         try:
             record = folder.write(target, text, author)
         except OSError as err:
             raise WriteFailedError(err) from err
-        dataset.store.replace_graph(graph_iri(target), parse_file(folder.path(target)))
+        try:
+            dataset.store.replace_graph(graph_iri(target), parse_file(folder.path(target)))
+        except LinkedDataError:
+            folder.restore(target, previous)  # not acknowledged, so not kept: a retry cannot duplicate it
+            raise
         dataset.sync_contributions()
         return record
 

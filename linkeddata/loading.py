@@ -60,10 +60,11 @@ def parse_file(path: Path, base_iri: str = BASE) -> list[ox.Triple]:
 
 
 def parse_bytes(data: bytes, fmt: formats.Format, *, source: str = "<input>", base_iri: str = BASE) -> list[ox.Triple]:
-    """Triples of an RDF document held in memory (quads are flattened to their triples)."""
+    """Triples of an RDF document held in memory (quads are flattened to their triples). Blank node labels
+    are made unique, so ``_:b1`` of one document never merges with ``_:b1`` of another in the store."""
     assert isinstance(fmt.oxigraph, ox.RdfFormat), f"{fmt.name} is not an RDF syntax"
     try:
-        return [q.triple for q in ox.parse(data, format=fmt.oxigraph, base_iri=base_iri)]
+        return [q.triple for q in ox.parse(data, format=fmt.oxigraph, base_iri=base_iri, rename_blank_nodes=True)]
     except SyntaxError as err:
         raise _located(err, source) from None
     except ValueError as err:  # pyoxigraph reports some IRI and encoding errors as ValueError

@@ -32,6 +32,14 @@ class IriRewriter:
         """Rewrite public IRIs inside a text (a SPARQL query, a contribution) to canonical ones."""
         return text if self.identity else text.replace(self.public_base, self.canonical_base)
 
+    def bytes_to_canonical(self, data: bytes) -> bytes:
+        """The same for a document not yet decoded (a contribution in any syntax)."""
+        return data if self.identity else data.replace(self.public_base.encode(), self.canonical_base.encode())
+
+    def text_to_public(self, text: str) -> str:
+        """Rewrite canonical IRIs inside a text we wrote (a JSON report, a page) to public ones."""
+        return text if self.identity else text.replace(self.canonical_base, self.public_base)
+
     def literal(self, literal: ox.Literal) -> ox.Literal:
         """String literals that spell one of our IRIs (``void:uriSpace``) follow the rewriting too."""
         if self.identity or literal.language or not literal.value.startswith(self.canonical_base):

@@ -14,8 +14,8 @@ from starlette.types import Message
 
 from .. import formats, gate, report
 from ..auth import AuthError
-from ..contributions import check_id
-from ..errors import PayloadTooLargeError, UnsupportedMediaTypeError
+from ..contributions import check_id, contribution_iri
+from ..errors import PayloadTooLargeError, ResourceNotFoundError, UnsupportedMediaTypeError
 from ..validation import ValidationOutcome
 from .context import app_context, public_base, rewriter
 from .errors import documented
@@ -94,12 +94,14 @@ def _negotiated_outcome(request: Request, outcome: ValidationOutcome, submitted:
     fmt = negotiate(request.headers.get("accept"), REPORT_OFFERS)
     code = status or (400 if outcome.errors else 200)
     headers = {"Vary": "Accept"}
+    rw = rewriter(request)
     if fmt is JSON_SUMMARY:
-        return JSONResponse(json.loads(report.as_json(outcome)), status_code=code, headers=headers)
+        return JSONResponse(json.loads(rw.text_to_public(report.as_json(outcome))), status_code=code, headers=headers)
     if fmt is formats.HTML:
-        body = render("validate.html", outcome=outcome, view=_annotated_lines(submitted, outcome), lang="en",
+        page = render("validate.html", outcome=outcome, view=_annotated_lines(submitted, outcome), lang="en",
                       base=public_base(request), alternates=[], limit=app_context(request).settings.max_body_bytes)
-        return Response(body, status_code=code, media_type=fmt.content_type, headers=headers)
+        return Response(rw.text_to_public(page.decode("utf-8")), status_code=code, media_type=fmt.content_type,
+                        headers=headers)
     text = report.as_rdf(outcome, fmt, rewriter(request))
     return Response(text, status_code=code, media_type=fmt.content_type, headers=headers)
 
@@ -138,15 +140,19 @@ async def validate(request: Request) -> Response:
         fmt = syntax_of(request, VALIDATE_SYNTAXES)
         body = await read_body(request, limit)
     ctx = app_context(request)
-    outcome = await run_in_threadpool(gate.check, ctx.dataset, body, fmt, None, ctx.settings.max_contribution_triples)
+    # The contributor may have written this server's own IRIs: they mean the canonical ones.
+    canonical = rewriter(request).bytes_to_canonical(body)
+    outcome = await run_in_threadpool(gate.check, ctx.dataset, canonical, fmt, None,
+                                      ctx.settings.max_contribution_triples)
     return _negotiated_outcome(request, outcome, body)
 
 
 @router.get("/contributions", summary="List contributions with author, time, size and status", response_class=Response,
             responses=documented(JSON_TYPE))
 def list_contributions(request: Request) -> Response:
+    rw = rewriter(request)
     records = app_context(request).dataset.contributions.records()
-    return JSONResponse({"contributions": [r.as_json() for r in records]})
+    return JSONResponse({"contributions": [{**r.as_json(), "iri": rw.to_public(contribution_iri(r.id))} for r in records]})
 
 
 @router.post("/contributions", status_code=201, summary="Add a contribution (Turtle); needs a bearer token",
@@ -166,7 +172,8 @@ def read_contribution(request: Request, cid: str) -> Response:
             response_class=Response, openapi_extra=TURTLE_BODY, responses=_write_responses(200))
 async def replace_contribution(request: Request, cid: str) -> Response:
     ctx = app_context(request)
-    ctx.dataset.contributions.get(check_id(cid))  # 404 before reading the body
+    if not ctx.dataset.contributions.path(check_id(cid)).exists():  # 404 before reading the body; withdrawn stays so
+        raise ResourceNotFoundError(f"No accepted contribution {cid!r} (a withdrawn one cannot be replaced)")
     return await _write(request, cid)
 
 
@@ -183,11 +190,12 @@ async def _write(request: Request, cid: str | None) -> Response:
     ctx = app_context(request)
     author = _author(request)
     fmt = syntax_of(request, gate.ACCEPTED_SYNTAXES)
-    body = await read_body(request, ctx.settings.max_body_bytes)
+    rw = rewriter(request)
+    body = rw.bytes_to_canonical(await read_body(request, ctx.settings.max_body_bytes))
     record = await run_in_threadpool(gate.accept, ctx.dataset, body, fmt, author, cid,
                                      ctx.settings.max_contribution_triples)
     location = f"{public_base(request)}contributions/{record.id}"
-    payload = {**record.as_json(), "iri": rewriter(request).to_public(str(record.as_json()["iri"]))}
+    payload = {**record.as_json(), "iri": rw.to_public(str(record.as_json()["iri"]))}
     return JSONResponse(payload, status_code=201 if cid is None else 200, headers={"Location": location})
 
 

@@ -27,7 +27,7 @@ from ..errors import (
 from ..formats import HTML, Format
 from ..gate import RejectedError, WriteFailedError
 from ..negotiation import negotiate
-from .context import public_base
+from .context import public_base, rewriter
 from .pages import render
 
 PLAIN = Format("text", "text/plain", "Plain text", "txt")
@@ -76,7 +76,7 @@ async def _handle(request: Request, exc: Exception) -> Response:
     if isinstance(exc, WriteFailedError) and exc.insufficient_storage:
         status = 507
     if isinstance(exc, RejectedError):
-        summary = {"message": str(exc), **json.loads(report.as_json(exc.outcome))}
+        summary = {"message": str(exc), **json.loads(rewriter(request).text_to_public(report.as_json(exc.outcome)))}
         return JSONResponse(summary, status_code=status, headers=headers)
     if _wants_html(request.headers.get("accept")):
         body = render("error.html", status=status, title=TITLES.get(status, "Error"), message=str(exc),
