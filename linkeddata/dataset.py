@@ -90,6 +90,11 @@ class Dataset:
     def contributions(self) -> ContributionFolder:
         return ContributionFolder(self.root / "data")
 
+    def contributions_may_have_changed(self) -> bool:
+        """One stat() of the contributions folder: has it changed since the last successful sync?"""
+        folder = self.contributions.folder
+        return (folder.stat().st_mtime_ns if folder.is_dir() else 0) != self._contributions_folder_mtime
+
     def sync_contributions(self) -> bool:
         """Bring the store in line with ``data/contributions/`` (another process may have written there).
         Cheap when nothing changed: one stat of the folder. Never raises: an unreadable file is logged and

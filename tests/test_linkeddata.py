@@ -170,10 +170,27 @@ def test_cors_preflight_and_exposed_headers(mini_client: TestClient) -> None:
         assert name in exposed
 
 
-def test_gzip_when_asked(mini_client: TestClient) -> None:
-    response = mini_client.get("/ontology.ttl", headers={"accept-encoding": "gzip"})
-    assert response.headers.get("content-encoding") == "gzip"
-    assert "Accept-Encoding" in response.headers["vary"]
+def test_gzip_when_asked_with_its_own_etag(mini_client: TestClient) -> None:
+    gzipped = mini_client.get("/dumps/vn-cn-border.nt", headers={"accept-encoding": "gzip"})
+    identity = mini_client.get("/dumps/vn-cn-border.nt", headers={"accept-encoding": "identity"})
+    assert gzipped.headers.get("content-encoding") == "gzip"
+    assert "Accept-Encoding" in gzipped.headers["vary"]
+    assert "content-encoding" not in identity.headers
+    assert gzipped.content == identity.content  # httpx decodes: the same entity
+    assert gzipped.headers["etag"] != identity.headers["etag"]  # RFC 9110 §8.8.3: another representation
+    revalidated = mini_client.get("/dumps/vn-cn-border.nt", headers={"accept-encoding": "gzip",
+                                                                     "if-none-match": gzipped.headers["etag"]})
+    assert revalidated.status_code == 304
+
+
+def test_options_lists_the_methods_of_the_path(mini_client: TestClient) -> None:
+    assert mini_client.options("/doc/meeting/alpha").headers["allow"] == "GET, HEAD, OPTIONS"
+    assert mini_client.options("/contributions/c1").headers["allow"] == "DELETE, GET, HEAD, OPTIONS, PUT"
+    assert mini_client.options("/sparql").headers["allow"] == "GET, HEAD, OPTIONS, POST"
+    assert mini_client.options("/nothing/here").status_code == 404
+    preflight = mini_client.options("/contributions/c1", headers={"origin": "https://a.example",
+                                                                  "access-control-request-method": "DELETE"})
+    assert preflight.status_code == 200 and "DELETE" in preflight.headers["access-control-allow-methods"]
 
 
 def test_non_ascii_iri_round_trips(mini_client: TestClient) -> None:

@@ -171,7 +171,7 @@ def test_query_content_type(client: TestClient, query: str, types: tuple[str, ..
 def test_bad_query_method(client: TestClient, method: str) -> None:
     response = client.request(method, "/sparql?query=ASK%20%7B%7D", headers={"Content-Type": "application/x-www-form-urlencoded"})
     assert response.status_code == 405
-    assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "POST"}
+    assert set(response.headers["allow"].replace(" ", "").split(",")) == {"GET", "HEAD", "OPTIONS", "POST"}
 
 
 def test_bad_multiple_queries(client: TestClient) -> None:

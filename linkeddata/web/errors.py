@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from fastapi import FastAPI
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
@@ -28,6 +29,7 @@ from ..formats import HTML, Format
 from ..gate import RejectedError, WriteFailedError
 from ..negotiation import negotiate
 from .context import public_base, rewriter
+from .middleware import allowed_methods
 from .pages import render
 
 PLAIN = Format("text", "text/plain", "Plain text", "txt")
@@ -93,8 +95,22 @@ def _wants_html(accept: str | None) -> bool:
         return False
 
 
+async def _http_error(request: Request, exc: Exception) -> Response:
+    """The router's own refusals (404 for no route, 405 for a method a route does not serve), as plain text
+    with their headers (``Allow`` on a 405), like every other error."""
+    assert isinstance(exc, StarletteHTTPException)
+    message = {404: "No resource is published at this path.", 405: "This method is not allowed here."}.get(
+        exc.status_code, str(exc.detail))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # the router names only the first route's methods: ask all of them
+        headers["Allow"] = ", ".join(sorted(allowed_methods(request.app, request.scope)))
+        message += f" Allowed: {headers['Allow']}."
+    return PlainTextResponse(message + "\n", status_code=exc.status_code, headers=headers)
+
+
 def install(app: FastAPI) -> None:
     app.add_exception_handler(LinkedDataError, _handle)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
 
 
 ERROR_MEDIA_TYPES = ("text/plain", "text/html", "application/json")

@@ -1,4 +1,6 @@
-"""Cross-cutting HTTP behaviour: CORS, gzip, OPTIONS, security headers on every response."""
+"""Cross-cutting HTTP behaviour, as plain ASGI middleware (no per-request Request/Response objects):
+CORS, gzip with its own ETags, security headers, OPTIONS, HEAD, the access log, and following the
+contributions other processes accept."""
 
 from __future__ import annotations
 
@@ -8,14 +10,15 @@ from urllib.parse import quote
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
-from starlette.middleware.base import BaseHTTPMiddleware, RequestResponseEndpoint
+from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
-from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..dataset import Dataset
+from .representation import GZIP_ETAG_SUFFIX
 
 ACCESS_LOG = logging.getLogger("linkeddata.access")
 """One line a request: client, method, path (never the query string: tokens must not reach logs), status, time."""
@@ -27,16 +30,6 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
                                "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
 }
-
-
-async def _security_headers(request: Request, call_next: RequestResponseEndpoint) -> Response:
-    if request.method == "OPTIONS" and "access-control-request-method" not in request.headers:
-        response: Response = Response(status_code=204, headers={"Allow": "GET, HEAD, OPTIONS, POST"})
-    else:
-        response = await call_next(request)
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    return response
 
 
 class HeadAsGet:
@@ -61,27 +54,115 @@ class HeadAsGet:
         await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
+class FollowContributions:
+    """Another worker process may have accepted a contribution: one stat() per request tells, and the
+    reload (which may talk to a remote store) runs off the event loop."""
+
+    def __init__(self, app: ASGIApp, dataset: Dataset) -> None:
+        self.app, self.dataset = app, dataset
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.dataset.contributions_may_have_changed():
+            await run_in_threadpool(self.dataset.sync_contributions)
+        await self.app(scope, receive, send)
+
+
+class AccessLog:
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started, status = time.perf_counter(), 0
+
+        async def noting_status(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, noting_status)
+        finally:
+            client = scope["client"][0] if scope.get("client") else "-"
+            ACCESS_LOG.info("%s %s %s %d %.1fms", client, scope["method"], quote(scope["path"], safe="/:@%+,;="),
+                            status, (time.perf_counter() - started) * 1000)
+
+
+class SecurityHeaders:
+    """Security headers on every response; ``OPTIONS`` (not a CORS preflight) answers ``204`` with the
+    methods the routes serve at that path (asking the router itself), or 404 where none does."""
+
+    def __init__(self, app: ASGIApp, routes_of: FastAPI) -> None:
+        self.app, self.routes_of = app, routes_of
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+            await send(message)
+
+        if scope["method"] == "OPTIONS":
+            await self._options(scope)(scope, receive, with_headers)
+            return
+        await self.app(scope, receive, with_headers)
+
+    def _options(self, scope: Scope) -> Response:
+        methods = allowed_methods(self.routes_of, scope)
+        if not methods:
+            return PlainTextResponse("No resource is published at this path.\n", status_code=404)
+        return Response(status_code=204, headers={"Allow": ", ".join(sorted(methods))})
+
+
+_PROBED = ("GET", "POST", "PUT", "DELETE", "PATCH")
+
+
+def allowed_methods(app: FastAPI, scope: Scope) -> set[str]:
+    """The methods some route serves at the request's path (asking the router itself), with HEAD where GET
+    is served and OPTIONS everywhere; empty when no route serves the path."""
+    routes = app.router.routes
+    methods = {m for m in _PROBED if any(r.matches({**scope, "method": m})[0] is Match.FULL for r in routes)}
+    if not methods:
+        return set()
+    return methods | ({"OPTIONS", "HEAD"} if "GET" in methods else {"OPTIONS"})
+
+
+class GzipEtags:
+    """Outside the gzip middleware: a gzipped response gets its own ETag (and ``If-None-Match`` with it
+    still matches, see representation.not_modified)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def tagging(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                etag = headers.get("etag")
+                if etag and headers.get("content-encoding") == "gzip" and etag.endswith('"'):
+                    headers["etag"] = etag[:-1] + GZIP_ETAG_SUFFIX + '"'
+            await send(message)
+
+        await self.app(scope, receive, tagging if scope["type"] == "http" else send)
+
+
 def install(app: FastAPI, dataset: Dataset) -> None:
-    """Order matters: CORS outermost (answers preflights), then gzip, then our headers."""
-
-    async def access_log(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        started = time.perf_counter()
-        response = await call_next(request)
-        client = request.client.host if request.client else "-"
-        ACCESS_LOG.info("%s %s %s %d %.1fms", client, request.method, quote(request.url.path, safe="/:@%+,;="),
-                        response.status_code, (time.perf_counter() - started) * 1000)
-        return response
-
-    async def follow_contributions(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        # Another worker process may have accepted a contribution: one stat() tells, a reload follows.
-        await run_in_threadpool(dataset.sync_contributions)
-        return await call_next(request)
-
+    """Innermost first (Starlette wraps each added middleware around the previous ones); CORS outermost,
+    so preflights are answered before anything else."""
     app.add_middleware(HeadAsGet)
-    app.add_middleware(BaseHTTPMiddleware, dispatch=access_log)
-    app.add_middleware(BaseHTTPMiddleware, dispatch=follow_contributions)
-    app.add_middleware(BaseHTTPMiddleware, dispatch=_security_headers)
+    app.add_middleware(FollowContributions, dataset=dataset)
+    app.add_middleware(AccessLog)
+    app.add_middleware(SecurityHeaders, routes_of=app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GzipEtags)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
-                       allow_methods=["GET", "HEAD", "POST", "OPTIONS"], allow_headers=["Accept", "Content-Type", "Authorization"],
-                       expose_headers=EXPOSED, max_age=86400)
+                       allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+                       allow_headers=["Accept", "Content-Type", "Authorization"], expose_headers=EXPOSED, max_age=86400)

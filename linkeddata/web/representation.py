@@ -14,6 +14,8 @@ from ..formats import Format
 from ..rewrite import iri_to_uri
 
 CACHE_CONTROL = "public, max-age=300"
+GZIP_ETAG_SUFFIX = "-gzip"
+"""Added by web/middleware.py to the ETag of a gzipped body; the same entity otherwise."""
 
 
 def etag_for(body: bytes, fmt: Format) -> str:
@@ -30,7 +32,7 @@ def not_modified(request: Request, etag: str, last_modified: float) -> bool:
     """True when the client's validators match, so a 304 answers the request."""
     if_none_match = request.headers.get("if-none-match")
     if if_none_match is not None:
-        tags = {t.strip().removeprefix("W/") for t in if_none_match.split(",")}
+        tags = {t.strip().removeprefix("W/").replace(GZIP_ETAG_SUFFIX + '"', '"') for t in if_none_match.split(",")}
         return "*" in tags or etag in tags
     since = request.headers.get("if-modified-since")
     if since:

@@ -104,12 +104,6 @@ async def sparql_post(request: Request) -> Response:
     return await _respond(request, params)
 
 
-@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
-async def sparql_other_method() -> Response:
-    return PlainTextResponse("This SPARQL endpoint answers queries by GET or POST only.\n", status_code=405,
-                             headers={"Allow": ALLOWED_METHODS})
-
-
 def _refusal(err: ProtocolStatusError) -> Response:
     return PlainTextResponse(str(err) + "\n", status_code=err.status)
 
