@@ -44,7 +44,6 @@ class Dump:
 class Dataset:
     store: EmbeddedStore | RemoteStore
     root: Path
-    graph_counts: dict[str, int] = field(default_factory=dict)
     _contributions_seen: dict[str, tuple[int, int]] = field(default_factory=dict)
     _contributions_folder_mtime: int = -1
     _dumps: dict[tuple[str, str, bool, int], Dump] = field(default_factory=dict)
@@ -56,9 +55,9 @@ class Dataset:
             if not rdf_files(root / required):
                 raise DataMissingError(f"{root / required}: no RDF files to load (is --root the project folder?)")
         store = EmbeddedStore()
-        counts = load_sources(store, root)
+        load_sources(store, root)
         store.replace_graph(VOID_GRAPH, void_triples(store))
-        dataset = cls(store, root, counts)
+        dataset = cls(store, root)
         dataset._contributions_seen = dataset._contribution_files()
         return dataset
 

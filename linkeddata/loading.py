@@ -71,18 +71,19 @@ def parse_bytes(data: bytes, fmt: formats.Format, *, source: str = "<input>", ba
         raise RdfSyntaxError(str(err), source=source) from None
 
 
-def load_sources(store: EmbeddedStore, root: Path) -> dict[str, int]:
-    """Load every bundled source file into ``store``; returns triple counts per graph."""
-    counts: dict[str, int] = {}
+def load_sources(store: EmbeddedStore, root: Path) -> None:
+    """Load every bundled source file into ``store``, each into its named graph, streamed by the store
+    itself (no Python object per triple). A malformed file raises ``RdfSyntaxError`` with its location."""
     for source in sources(root):
         for path in rdf_files(source.folder):
-            triples = parse_file(path)
-            graph = source.graph_for(path)
-            node = ox.NamedNode(graph)
-            store.add_quads(ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
-            counts[graph] = counts.get(graph, 0) + len(triples)
-    return counts
-
+            fmt = formats.by_extension(path.suffix)
+            assert fmt is not None and isinstance(fmt.oxigraph, ox.RdfFormat)
+            try:
+                store.load_file(path, fmt.oxigraph, source.graph_for(path), base_iri=BASE)
+            except SyntaxError as err:
+                raise _located(err, str(path)) from None
+            except ValueError as err:
+                raise RdfSyntaxError(str(err), source=str(path)) from None
 
 def read_sources(root: Path) -> dict[str, list[ox.Triple]]:
     """Every bundled source file's triples, grouped by the named graph they belong in."""

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import gc
 import os
 import queue
 import signal
@@ -222,6 +223,7 @@ class QueryPool:
                 raise OSError("the query pool is closed")
             ours, theirs = Pipe(duplex=True)
             generation, parent = self._store.generation, os.getpid()
+            gc.freeze()  # the collector would otherwise write to every inherited object, un-sharing its page
             pid = os.fork()
             if pid == 0:  # pragma: no cover -- runs in the child, which never returns
                 _worker_main(ours, theirs, self._store, parent)

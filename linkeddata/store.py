@@ -6,6 +6,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Protocol
 
 import pyoxigraph as ox
@@ -121,6 +122,12 @@ class EmbeddedStore:
         """Hold off writers (e.g. while forking query workers, so no snapshot has half a write)."""
         with self._write_lock:
             yield
+
+    def load_file(self, path: Path, fmt: ox.RdfFormat, graph: str, base_iri: str) -> None:
+        """Parse a file straight into ``graph`` (one transaction; blank node labels made unique)."""
+        with self._write_lock:
+            self._store.load(path=str(path), format=fmt, base_iri=base_iri, to_graph=ox.NamedNode(graph))
+            self._touch()
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         with self._write_lock:
