@@ -34,10 +34,11 @@ class Dump:
     fmt: formats.Format
     body: bytes
     gzipped: bool = False
+    etag: str = field(init=False)
+    """Computed once per dump (they are megabytes), not per request."""
 
-    @property
-    def etag(self) -> str:
-        return '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
+    def __post_init__(self) -> None:
+        self.etag = '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
 
 
 @dataclass

@@ -72,7 +72,7 @@ def describe(store: Store, iri: str, page: int = 1, page_size: int = PAGE_SIZE) 
     linked = {q.object for q in outgoing if isinstance(q.object, ox.NamedNode)}
     linked |= {q.subject for q in incoming if isinstance(q.subject, ox.NamedNode)}
     linked.discard(node)
-    context = [label for term in sorted(linked, key=lambda t: t.value) for label in labels_of(store, term)]
+    context = store.quads_for(sorted(linked, key=lambda t: t.value), LABEL_PROPERTIES)
     return Description(iri, outgoing, incoming, context, page, has_next)
 
 
@@ -83,6 +83,11 @@ def labels_of(store: Store, node: ox.NamedNode) -> list[ox.Quad]:
 def best_label(store: Store, iri: str, languages: Sequence[str] = ("en",)) -> str | None:
     """The label of ``iri`` in the first of ``languages`` that has one, else any English or plain one."""
     literals = [q.object for q in labels_of(store, ox.NamedNode(iri)) if isinstance(q.object, ox.Literal)]
+    return pick_label(literals, languages)
+
+
+def pick_label(literals: Sequence[ox.Literal], languages: Sequence[str] = ("en",)) -> str | None:
+    """Of some labels, the one in the first of ``languages`` that has one, else English, plain, or any."""
     for lang in (*languages, "en", None):
         for literal in literals:
             if literal.language == lang or (lang and (literal.language or "").startswith(lang + "-")):

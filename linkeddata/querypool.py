@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import logging
 import gc
+import logging
 import os
 import queue
 import signal

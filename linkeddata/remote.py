@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 
 import httpx
 import pyoxigraph as ox
@@ -109,6 +109,18 @@ class RemoteStore:
             if not any(isinstance(q.object, ox.BlankNode) for q in quads):
                 break
         return found
+
+    def quads_for(self, subjects: Sequence[ox.NamedNode], predicates: Sequence[ox.NamedNode]) -> list[ox.Quad]:
+        """One request for all of them (a page's labels would otherwise cost a round trip each)."""
+        if not subjects or not predicates:
+            return []
+        values = (f"VALUES ?s {{ {' '.join(map(_sparql, subjects))} }} "
+                  f"VALUES ?p {{ {' '.join(map(_sparql, predicates))} }}")
+        query = (f"SELECT * WHERE {{ {values} {{ GRAPH ?g {{ ?s ?p ?o }} }} UNION "
+                 f"{{ ?s ?p ?o FILTER NOT EXISTS {{ GRAPH ?h {{ ?s ?p ?o }} }} }} }}")
+        result = self.query(query, union_default=False)
+        assert isinstance(result, ox.QuerySolutions)
+        return [self._quad(row, None, None, None, None) for row in result]
 
     def graph_names(self) -> list[str]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", union_default=False)

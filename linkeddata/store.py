@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Protocol
 
@@ -42,6 +42,9 @@ class Store(Protocol):
 
     def blank_closure(self, subject: ox.NamedNode) -> list[ox.Quad]:
         """The quads of the blank nodes reachable from ``subject`` through blank nodes only."""
+
+    def quads_for(self, subjects: Sequence[ox.NamedNode], predicates: Sequence[ox.NamedNode]) -> list[ox.Quad]:
+        """Quads with one of ``subjects`` and one of ``predicates`` (labels of a page's links, in one go)."""
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         """Atomically set the content of one named graph."""
@@ -91,6 +94,9 @@ class EmbeddedStore:
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def quads_for(self, subjects: Sequence[ox.NamedNode], predicates: Sequence[ox.NamedNode]) -> list[ox.Quad]:
+        return [q for s in subjects for p in predicates for q in self._store.quads_for_pattern(s, p, None, None)]
 
     def blank_closure(self, subject: ox.NamedNode) -> list[ox.Quad]:
         pending = [q.object for q in self._store.quads_for_pattern(subject, None, None, None)

@@ -359,3 +359,13 @@ def test_an_unreadable_contribution_file_is_skipped_not_a_500(client: TestClient
     listing = client.get("/contributions")
     assert listing.status_code == 200
     assert {c["id"]: c["status"] for c in listing.json()["contributions"]}["cbroken"] == "unreadable"
+
+
+def test_cached_pages_change_when_a_contribution_lands(client: TestClient, token: tuple[str, Path]) -> None:
+    before = client.get("/doc/locality/ha-giang.nt")
+    assert "Gamma meeting" not in before.text
+    assert client.get("/doc/locality/ha-giang.nt", headers={"if-none-match": before.headers["etag"]}).status_code == 304
+    assert client.post("/contributions", content=GOOD, headers=auth(token)).status_code == 201
+    after = client.get("/doc/locality/ha-giang.nt", headers={"if-none-match": before.headers["etag"]})
+    assert after.status_code == 200 and "Gamma meeting" in after.text  # the new incoming link, with its label
+    assert "Gamma meeting" in client.get("/", headers={"accept": "text/html"}).text

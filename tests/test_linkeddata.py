@@ -303,3 +303,9 @@ def test_named_graphs_dereference(mini_client: TestClient) -> None:
                                   "/graph/x%3E%20%7B%20%7D%20OPTIONAL%20%7B%20SERVICE%20%3Chttp://127.0.0.1:9/%3E%20%7B%20%7D%20%7D%20%23"])
 def test_graph_paths_that_are_not_iris_are_404(mini_client: TestClient, path: str) -> None:
     assert mini_client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/doc/locality/ha-giang?page=99", "/id/locality/ha-giang.ttl", "/ontology.owl",
+                                  "/ontology.n3", "/shapes.xml", "/doc/locality/ha-giang.owl"])
+def test_what_is_not_a_document_is_404(mini_client: TestClient, path: str) -> None:
+    assert mini_client.get(path, follow_redirects=False).status_code == 404

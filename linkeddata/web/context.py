@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
@@ -10,6 +10,7 @@ from ..auth import TokenRegistry
 from ..dataset import Dataset
 from ..rewrite import IriRewriter
 from ..settings import Settings
+from .representation import RenderCache
 
 
 @dataclass(frozen=True)
@@ -17,6 +18,7 @@ class AppContext:
     settings: Settings
     dataset: Dataset
     tokens: TokenRegistry
+    cache: RenderCache = field(default_factory=RenderCache)
 
 
 def app_context(request: Request) -> AppContext:
@@ -37,3 +39,10 @@ def public_base(request: Request) -> str:
 
 def rewriter(request: Request) -> IriRewriter:
     return IriRewriter(public_base(request))
+
+
+def document_url(request: Request, thing: str) -> str:
+    """The public URL of the document about a thing: ``…/id/x`` is described at ``…/doc/x``."""
+    public = rewriter(request).to_public(thing)
+    base = public_base(request)
+    return base + "doc/" + public[len(base) + len("id/"):] if public.startswith(base + "id/") else public

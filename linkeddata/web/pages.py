@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 import pyoxigraph as ox
 
-from ..describe import Description, best_label
+from ..describe import LABEL_PROPERTIES, Description, best_label, pick_label
 from ..namespaces import BASE, BC, DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
 from ..rewrite import IriRewriter
 from ..store import Store
@@ -159,8 +160,20 @@ class PageBuilder:
                       [self.value(s) for s in dict.fromkeys(q.subject for q in by_property[p])])
                 for p in sorted(by_property, key=lambda p: self.label(p).lower())]
 
+    def prefetch_labels(self, quads: Iterable[ox.Quad]) -> None:
+        """Fetch the labels of every IRI the quads mention in one request, in this page's language."""
+        iris = {t.value for q in quads for t in (q.subject, q.predicate, q.object) if isinstance(t, ox.NamedNode)}
+        wanted = sorted(iris - set(self._labels))
+        found: dict[str, list[ox.Literal]] = defaultdict(list)
+        for quad in self.store.quads_for([ox.NamedNode(i) for i in wanted], LABEL_PROPERTIES):
+            if isinstance(quad.object, ox.Literal):
+                found[quad.subject.value].append(quad.object)  # type: ignore[union-attr]
+        for iri in wanted:
+            self._labels[iri] = pick_label(found.get(iri, []), (self.language,)) or fallback_label(iri)
+
     def resource(self, description: Description) -> ResourcePage:
         node = ox.NamedNode(description.iri)
+        self.prefetch_labels([*description.outgoing, *description.incoming])
         direct = [q for q in description.outgoing if q.subject == node]
         for quad in description.outgoing:
             if isinstance(quad.subject, ox.BlankNode):

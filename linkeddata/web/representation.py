@@ -4,7 +4,10 @@ Last-Modified with conditional requests (RFC 9110 §13), Cache-Control."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
 from email.utils import formatdate, parsedate_to_datetime
 
 from starlette.requests import Request
@@ -21,6 +24,43 @@ GZIP_ETAG_SUFFIX = "-gzip"
 def etag_for(body: bytes, fmt: Format) -> str:
     """A strong validator that differs per representation (the format is part of it even for equal bytes)."""
     return '"' + hashlib.sha256(fmt.name.encode() + b"\0" + body).hexdigest()[:32] + '"'
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A finished body, its ETag, and whether more pages follow (for the Link header)."""
+
+    body: bytes
+    etag: str
+    has_next: bool = False
+
+
+class RenderCache:
+    """Finished representations, keyed by everything they depend on — the store's generation included, so
+    an accepted contribution makes every older entry unreachable. Bounded in entries and bytes (LRU)."""
+
+    def __init__(self, max_entries: int = 4096, max_bytes: int = 64 * 1024 * 1024) -> None:
+        self._entries: OrderedDict[Hashable, Rendered] = OrderedDict()
+        self._bytes = 0
+        self._max_entries, self._max_bytes = max_entries, max_bytes
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], tuple[bytes, bool]], fmt: Format) -> Rendered:
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit is not None:
+                self._entries.move_to_end(key)
+                return hit
+        body, has_next = build()  # outside the lock: a slow page never holds up the others
+        rendered = Rendered(body, etag_for(body, fmt), has_next)
+        with self._lock:
+            if key not in self._entries and len(body) <= self._max_bytes // 16:
+                self._entries[key] = rendered
+                self._bytes += len(body)
+                while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
+                    _, old = self._entries.popitem(last=False)
+                    self._bytes -= len(old.body)
+        return rendered
 
 
 def link_header(alternates: Sequence[tuple[str, Format]], extra: Sequence[str] = ()) -> str:
@@ -45,9 +85,9 @@ def not_modified(request: Request, etag: str, last_modified: float) -> bool:
 
 def representation(request: Request, body: bytes, fmt: Format, *, negotiated: bool, last_modified: float,
                    alternates: Sequence[tuple[str, Format]] = (), content_location: str | None = None,
-                   links: Sequence[str] = (), status_code: int = 200) -> Response:
+                   links: Sequence[str] = (), status_code: int = 200, etag: str | None = None) -> Response:
     """A 200 (or 304) response carrying ``body`` in ``fmt`` with every header a linked-data client uses."""
-    etag = etag_for(body, fmt)
+    etag = etag or etag_for(body, fmt)
     headers = {"ETag": etag, "Last-Modified": formatdate(last_modified, usegmt=True), "Cache-Control": CACHE_CONTROL}
     if negotiated:
         headers["Vary"] = "Accept"

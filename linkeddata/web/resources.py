@@ -14,7 +14,7 @@ from ..namespaces import BASE, GRAPH, ONTOLOGY_VERSION
 from ..negotiation import negotiate, negotiate_language
 from ..rewrite import iri_to_uri
 from ..serialize import serialize
-from .context import app_context, public_base, rewriter
+from .context import app_context, document_url, public_base, rewriter
 from .errors import documented
 from .pages import LANGUAGES, PageBuilder, render
 from .representation import representation
@@ -45,12 +45,15 @@ def split_extension(path: str) -> tuple[str, str | None]:
     return path, None
 
 
-def resolve_thing(request: Request, path: str) -> str:
-    """The canonical IRI of ``id/{path}`` as requested (decoded, then raw), or ResourceNotFoundError."""
+def resolve_thing(request: Request, path: str, raw_extension: str | None = None) -> str:
+    """The canonical IRI of ``id/{path}`` as requested (decoded, then as sent, for IRIs that hold
+    percent-encoding themselves), or ResourceNotFoundError."""
     store = app_context(request).dataset.store
     raw = request.scope.get("raw_path", b"").decode("latin-1")
-    raw_tail = raw.split("/id/", 1)[1] if "/id/" in raw else path
-    for candidate in dict.fromkeys([path, split_extension(raw_tail)[0], raw_tail]):
+    raw_tail = raw.split("/", 2)[2] if raw.count("/") >= 2 else path  # what follows /id/ or /doc/
+    if raw_extension:
+        raw_tail = raw_tail.removesuffix("." + raw_extension)
+    for candidate in dict.fromkeys([path, raw_tail]):
         iri = BASE + "id/" + candidate
         if exists(store, iri):
             return iri
@@ -64,7 +67,7 @@ def thing(request: Request, path: str) -> Response:
     if path.endswith("/"):
         return RedirectResponse(f"{public_base(request)}id/{path.rstrip('/')}", status_code=301)
     iri = resolve_thing(request, path)
-    location = rewriter(request).to_public(iri).replace("/id/", "/doc/", 1)
+    location = document_url(request, iri)
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
 
@@ -73,47 +76,58 @@ def document(request: Request, path: str, page: int = Query(1, ge=1, le=100_000)
              format: str | None = FORMAT_PARAM) -> Response:
     """The document about ``id/{path}``: negotiated, or in the format its extension names."""
     stem, ext = split_extension(path)
-    iri = resolve_thing(request, stem)
+    iri = resolve_thing(request, stem, raw_extension=ext)
     fmt, negotiated = choose_format(request, ext, format)
-    dataset = app_context(request).dataset
-    description = describe(dataset.store, iri, page=page)
+    ctx = app_context(request)
+    store = ctx.dataset.store
     rw = rewriter(request)
-    doc_url = rw.to_public(iri).replace("/id/", "/doc/", 1)
+    doc_url = document_url(request, iri)
+    lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES) if fmt is formats.HTML else ""
     query = f"?page={page}" if page > 1 else ""
-    links = [f'<{iri_to_uri(doc_url)}?page={page + 1}>; rel="next"'] if description.has_next else []
+    alternates = [(f"{doc_url}.{f.extension}{query}", f) for f in formats.DOCUMENT_FORMATS]
+
+    def build() -> tuple[bytes, bool]:
+        description = describe(store, iri, page=page)
+        if page > 1 and not description.outgoing and not description.incoming:
+            raise ResourceNotFoundError(f"{doc_url} has no page {page}")
+        if fmt is not formats.HTML:
+            return serialize(description.quads, fmt, rw), description.has_next
+        view = PageBuilder(store, rw, lang).resource(description)
+        return render("resource.html", page=view, lang=lang, alternates=alternates, description=description,
+                      doc_url=doc_url, base=public_base(request)), description.has_next
+
+    key = ("doc", iri, page, fmt.name, lang, rw.public_base, store.generation)
+    rendered = ctx.cache.get(key, build, fmt)
+    links = [f'<{iri_to_uri(doc_url)}?page={page + 1}>; rel="next"'] if rendered.has_next else []
     if page > 1:
         links.append(f'<{iri_to_uri(doc_url)}?page={page - 1}>; rel="prev"')
-    alternates = [(f"{doc_url}.{f.extension}{query}", f) for f in formats.DOCUMENT_FORMATS]
-    if fmt is formats.HTML:
-        lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES)
-        view = PageBuilder(dataset.store, rw, lang).resource(description)
-        body = render("resource.html", page=view, lang=lang, alternates=alternates, description=description,
-                      doc_url=doc_url, base=public_base(request))
-    else:
-        body = serialize(description.quads, fmt, rw)
-    return representation(request, body, fmt, negotiated=negotiated, last_modified=dataset.store.last_modified,
-                          alternates=alternates, content_location=f"{doc_url}.{fmt.extension}{query}", links=links)
+    return representation(request, rendered.body, fmt, negotiated=negotiated, last_modified=store.last_modified,
+                          alternates=alternates, content_location=f"{doc_url}.{fmt.extension}{query}", links=links,
+                          etag=rendered.etag)
 
 
 def _graph_document(request: Request, graph: str, name: str, extension: str | None, format_param: str | None,
                     template: str) -> Response:
     """A whole named graph (the ontology, the shapes) as one negotiated document at ``/{name}``."""
     fmt, negotiated = choose_format(request, extension, format_param)
-    dataset = app_context(request).dataset
+    ctx = app_context(request)
+    store = ctx.dataset.store
     rw = rewriter(request)
     url = f"{public_base(request)}{name}"
     alternates = [(f"{url}.{f.extension}", f) for f in formats.DOCUMENT_FORMATS]
-    quads = list(dataset.store.quads(graph=graph))
-    if fmt is formats.HTML:
-        from .ontology_page import build  # deferred: only the HTML path needs it
+    lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES) if fmt is formats.HTML else ""
 
-        lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES)
-        body = render(template, doc=build(dataset.store, rw, lang, graph), lang=lang, alternates=alternates,
-                      base=public_base(request))
-    else:
-        body = serialize(quads, fmt, rw)
-    return representation(request, body, fmt, negotiated=negotiated, last_modified=dataset.store.last_modified,
-                          alternates=alternates, content_location=f"{url}.{fmt.extension}")
+    def build() -> tuple[bytes, bool]:
+        if fmt is not formats.HTML:
+            return serialize(list(store.quads(graph=graph)), fmt, rw), False
+        from .ontology_page import build as document  # deferred: only the HTML path needs it
+
+        return render(template, doc=document(store, rw, lang, graph), lang=lang, alternates=alternates,
+                      base=public_base(request)), False
+
+    rendered = ctx.cache.get(("graph", graph, fmt.name, lang, rw.public_base, store.generation), build, fmt)
+    return representation(request, rendered.body, fmt, negotiated=negotiated, last_modified=store.last_modified,
+                          alternates=alternates, content_location=f"{url}.{fmt.extension}", etag=rendered.etag)
 
 
 @router.api_route("/ontology", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
@@ -140,7 +154,8 @@ def shapes_file(request: Request, ext: str) -> Response:
 
 
 def _known(ext: str) -> str:
-    if formats.by_extension(ext, formats.DOCUMENT_FORMATS) is None and ext != "html":
+    """Only the extensions of the format table name documents (``.owl`` or ``.n3`` are not ours: 404)."""
+    if not any(ext == f.extension for f in formats.DOCUMENT_FORMATS):
         raise ResourceNotFoundError(f"No document with extension .{ext}")
     return ext
 

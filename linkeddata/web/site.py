@@ -17,7 +17,7 @@ from ..namespaces import BASE, DATASET_IRI
 from ..negotiation import negotiate_language
 from ..serialize import jsonld_context
 from ..void import DUMP_FORMATS, dump_path
-from .context import app_context, public_base, rewriter
+from .context import app_context, document_url, public_base, rewriter
 from .errors import documented
 from .home import build_home
 from .pages import LANGUAGES, render
@@ -32,22 +32,28 @@ _STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; cha
 @router.api_route("/", methods=READ, response_class=Response, responses=documented([formats.HTML.media_type]))
 def home(request: Request) -> Response:
     """The home page: what the dataset is, its mechanisms and meetings on a timeline, and the ways in."""
-    dataset = app_context(request).dataset
+    ctx = app_context(request)
+    store = ctx.dataset.store
     lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES)
     base = public_base(request)
-    void_doc = base + "doc/dataset/vn-cn-border"
+    void_doc = document_url(request, str(DATASET_IRI))
     alternates = [(f"{void_doc}.{f.extension}", f) for f in formats.RDF_FORMATS]
-    body = render("home.html", home=build_home(dataset.store, rewriter(request), lang), lang=lang, base=base,
-                  alternates=alternates, dumps=[(base + dump_path(f, gz), f, gz) for f in DUMP_FORMATS for gz in (False, True)])
-    return representation(request, body, formats.HTML, negotiated=False, last_modified=dataset.store.last_modified,
-                          alternates=alternates)
+
+    def build() -> tuple[bytes, bool]:
+        dumps = [(base + dump_path(f, gz), f, gz) for f in DUMP_FORMATS for gz in (False, True)]
+        return render("home.html", home=build_home(store, rewriter(request), lang), lang=lang, base=base,
+                      alternates=alternates, dumps=dumps, void_doc=void_doc), False
+
+    rendered = ctx.cache.get(("home", lang, base, store.generation), build, formats.HTML)
+    return representation(request, rendered.body, formats.HTML, negotiated=False, last_modified=store.last_modified,
+                          alternates=alternates, etag=rendered.etag)
 
 
 @router.api_route("/.well-known/void", methods=READ, response_class=Response,
                   responses={303: {"description": "See Other: the dataset's description"}})
 def well_known_void(request: Request) -> Response:
     """RFC 8615 well-known location of the VoID description: the dataset IRI's document."""
-    return RedirectResponse(rewriter(request).to_public(str(DATASET_IRI)).replace("/id/", "/doc/", 1),
+    return RedirectResponse(document_url(request, str(DATASET_IRI)),
                             status_code=303, headers={"Vary": "Accept"})
 
 
@@ -62,7 +68,7 @@ def dump(request: Request, name: str) -> Response:
                 data = dataset.dump(fmt, public_base(request), gzipped)
                 served = formats.Format(fmt.name + ".gz", "application/gzip", fmt.label + " (gzip)", fmt.extension + ".gz",
                                         textual=False) if gzipped else fmt
-                return representation(request, data.body, served, negotiated=False,
+                return representation(request, data.body, served, negotiated=False, etag=data.etag,
                                       last_modified=dataset.store.last_modified)
     raise ResourceNotFoundError(f"No dump called {name!r}")
 
@@ -90,7 +96,7 @@ def sitemap(request: Request) -> Response:
     subjects = {q.subject.value for q in dataset.store.quads() if hasattr(q.subject, "value")
                 and q.subject.value.startswith(BASE + "id/")}
     urls = [public_base(request), rw.to_public(BASE + "ontology"), rw.to_public(BASE + "shapes")]
-    urls += sorted(rw.to_public(s).replace("/id/", "/doc/", 1) for s in subjects)
+    urls += sorted(document_url(request, s) for s in subjects)
     items = "".join(f"<url><loc>{escape(u)}</loc></url>" for u in urls)
     body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
             f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</urlset>\n')
