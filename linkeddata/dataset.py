@@ -21,6 +21,7 @@ from .store import EmbeddedStore
 from .void import VOID_GRAPH, void_triples
 
 log = logging.getLogger(__name__)
+MAX_CACHED_DUMPS = 8
 
 
 class DataMissingError(LinkedDataError):
@@ -135,7 +136,9 @@ class Dataset:
         """The whole dataset in ``fmt`` (quads for dataset syntaxes) at ``public_base``, cached until the store changes."""
         key = (fmt.name, public_base, gzipped, self.store.generation)
         if key not in self._dumps:
-            self._dumps = {k: v for k, v in self._dumps.items() if k[3] == self.store.generation}
+            # Only the current data, and a few origins (behind --trust-proxy each Host is one): bounded memory.
+            kept = [(k, v) for k, v in self._dumps.items() if k[3] == self.store.generation]
+            self._dumps = dict(kept[-(MAX_CACHED_DUMPS - 1):])
             body = serialize(list(self.store.quads()), fmt, IriRewriter(public_base))
             self._dumps[key] = Dump(fmt, gzip.compress(body, mtime=0) if gzipped else body, gzipped)
         return self._dumps[key]

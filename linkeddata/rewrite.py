@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -41,10 +42,16 @@ class IriRewriter:
         return text if self.identity else text.replace(self.canonical_base, self.public_base)
 
     def literal(self, literal: ox.Literal) -> ox.Literal:
-        """String literals that spell one of our IRIs (``void:uriSpace``) follow the rewriting too."""
-        if self.identity or literal.language or not literal.value.startswith(self.canonical_base):
+        """Literals that spell our IRIs follow the rewriting too: ``void:uriSpace``, and the IRI patterns of
+        the shapes (written with an escaped dot), so the published shapes accept the data published beside them."""
+        if self.identity or literal.language:
             return literal
-        return ox.Literal(self.to_public(literal.value), datatype=literal.datatype)
+        escaped_canonical = self.canonical_base.replace(".", "\\.")
+        if self.canonical_base not in literal.value and escaped_canonical not in literal.value:
+            return literal
+        value = literal.value.replace(self.canonical_base, self.public_base)
+        value = value.replace(escaped_canonical, re.escape(self.public_base))
+        return ox.Literal(value, datatype=literal.datatype)
 
     def term(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple:
         if isinstance(term, ox.NamedNode):

@@ -55,12 +55,14 @@ def _literal(store: Store, subject: ox.NamedNode, predicate: object, graph: str,
     return literals[0].value if literals else ""
 
 
-def _metadata_value(store: Store, subject: ox.NamedNode, predicate: str, graph: str, lang: str) -> str:
+def _metadata_value(store: Store, subject: ox.NamedNode, predicate: str, graph: str, lang: str,
+                    rewriter: IriRewriter) -> str:
     """One value in the reader's language when the values are language-tagged, else all of them."""
     values = _objects(store, subject, predicate, graph)
     if any(isinstance(v, ox.Literal) and v.language for v in values):
         return _literal(store, subject, predicate, graph, lang)
-    return ", ".join(v.value for v in values if not isinstance(v, ox.Triple))
+    return ", ".join(rewriter.to_public(v.value) if isinstance(v, ox.NamedNode) else v.value
+                     for v in values if not isinstance(v, ox.Triple))
 
 
 class _Builder:
@@ -135,7 +137,7 @@ def build(store: Store, rewriter: IriRewriter, lang: str, graph: str) -> Ontolog
     onto = ox.NamedNode(ONTOLOGY_IRI)
     meta_props = ["http://purl.org/dc/terms/" + p for p in ("description", "creator", "license", "created", "modified")]
     meta_props += [str(OWL.versionIRI), str(OWL.versionInfo)]
-    metadata = [(compact(p), _metadata_value(store, onto, p, b.onto, lang)) for p in meta_props]
+    metadata = [(compact(p), _metadata_value(store, onto, p, b.onto, lang, rewriter)) for p in meta_props]
     classes = [b.term(n, "Class") for n in b.terms_of_type(OWL.Class)]
     for doc, node in zip(classes, b.terms_of_type(OWL.Class), strict=True):
         doc.constraints = b.constraints_for(node)
