@@ -33,6 +33,8 @@ class Rendered:
     body: bytes
     etag: str
     has_next: bool = False
+    subject: str = ""
+    """The canonical IRI the document is about, when a request path named it."""
 
 
 class RenderCache:
@@ -45,14 +47,19 @@ class RenderCache:
         self._max_entries, self._max_bytes = max_entries, max_bytes
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable, build: Callable[[], tuple[bytes, bool]], fmt: Format) -> Rendered:
+    def peek(self, key: Hashable) -> Rendered | None:
         with self._lock:
             hit = self._entries.get(key)
             if hit is not None:
                 self._entries.move_to_end(key)
-                return hit
-        body, has_next = build()  # outside the lock: a slow page never holds up the others
-        rendered = Rendered(body, etag_for(body, fmt), has_next)
+            return hit
+
+    def get(self, key: Hashable, build: Callable[[], tuple[bytes, bool, str]], fmt: Format) -> Rendered:
+        hit = self.peek(key)
+        if hit is not None:
+            return hit
+        body, has_next, subject = build()  # outside the lock: a slow page never holds up the others
+        rendered = Rendered(body, etag_for(body, fmt), has_next, subject)
         with self._lock:
             if key not in self._entries and len(body) <= self._max_bytes // 16:
                 self._entries[key] = rendered

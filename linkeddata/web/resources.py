@@ -4,6 +4,7 @@ ontology and the shapes are negotiated (or fixed by an extension); unknown IRIs 
 from __future__ import annotations
 
 from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -72,38 +73,51 @@ def thing(request: Request, path: str) -> Response:
 
 
 @router.api_route("/doc/{path:path}", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
-def document(request: Request, path: str, page: int = Query(1, ge=1, le=100_000),
-             format: str | None = FORMAT_PARAM) -> Response:
-    """The document about ``id/{path}``: negotiated, or in the format its extension names."""
+async def document(request: Request, path: str, page: int = Query(1, ge=1, le=100_000),
+                   format: str | None = FORMAT_PARAM) -> Response:
+    """The document about ``id/{path}``: negotiated, or in the format its extension names. A page already
+    rendered for this request's path, format, language and origin is answered from the event loop; the
+    rest (store lookups, rendering) runs off it."""
     stem, ext = split_extension(path)
-    iri = resolve_thing(request, stem, raw_extension=ext)
     fmt, negotiated = choose_format(request, ext, format)
     ctx = app_context(request)
     store = ctx.dataset.store
-    rw = rewriter(request)
-    doc_url = document_url(request, iri)
     lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES) if fmt is formats.HTML else ""
+    key = ("doc", request.scope.get("raw_path", path), page, fmt.name, lang, public_base(request), store.generation)
+    rendered = ctx.cache.peek(key)
+    if rendered is None:
+        rendered = await run_in_threadpool(
+            ctx.cache.get, key, lambda: _render_document(request, stem, ext, page, fmt, lang), fmt)
+    doc_url = document_url(request, rendered.subject)
     query = f"?page={page}" if page > 1 else ""
-    alternates = [(f"{doc_url}.{f.extension}{query}", f) for f in formats.DOCUMENT_FORMATS]
-
-    def build() -> tuple[bytes, bool]:
-        description = describe(store, iri, page=page)
-        if page > 1 and not description.outgoing and not description.incoming:
-            raise ResourceNotFoundError(f"{doc_url} has no page {page}")
-        if fmt is not formats.HTML:
-            return serialize(description.quads, fmt, rw), description.has_next
-        view = PageBuilder(store, rw, lang).resource(description)
-        return render("resource.html", page=view, lang=lang, alternates=alternates, description=description,
-                      doc_url=doc_url, base=public_base(request)), description.has_next
-
-    key = ("doc", iri, page, fmt.name, lang, rw.public_base, store.generation)
-    rendered = ctx.cache.get(key, build, fmt)
     links = [f'<{iri_to_uri(doc_url)}?page={page + 1}>; rel="next"'] if rendered.has_next else []
     if page > 1:
         links.append(f'<{iri_to_uri(doc_url)}?page={page - 1}>; rel="prev"')
     return representation(request, rendered.body, fmt, negotiated=negotiated, last_modified=store.last_modified,
-                          alternates=alternates, content_location=f"{doc_url}.{fmt.extension}{query}", links=links,
-                          etag=rendered.etag)
+                          alternates=_alternates(doc_url, query), content_location=f"{doc_url}.{fmt.extension}{query}",
+                          links=links, etag=rendered.etag)
+
+
+def _alternates(doc_url: str, query: str = "") -> list[tuple[str, formats.Format]]:
+    return [(f"{doc_url}.{f.extension}{query}", f) for f in formats.DOCUMENT_FORMATS]
+
+
+def _render_document(request: Request, stem: str, ext: str | None, page: int, fmt: formats.Format,
+                     lang: str) -> tuple[bytes, bool, str]:
+    iri = resolve_thing(request, stem, raw_extension=ext)
+    store = app_context(request).dataset.store
+    rw = rewriter(request)
+    doc_url = document_url(request, iri)
+    description = describe(store, iri, page=page)
+    if page > 1 and not description.outgoing and not description.incoming:
+        raise ResourceNotFoundError(f"{doc_url} has no page {page}")
+    if fmt is not formats.HTML:
+        return serialize(description.quads, fmt, rw), description.has_next, iri
+    view = PageBuilder(store, rw, lang).resource(description)
+    alternates = _alternates(doc_url, f"?page={page}" if page > 1 else "")
+    body = render("resource.html", page=view, lang=lang, alternates=alternates, description=description,
+                  doc_url=doc_url, base=public_base(request))
+    return body, description.has_next, iri
 
 
 def _graph_document(request: Request, graph: str, name: str, extension: str | None, format_param: str | None,
@@ -117,13 +131,13 @@ def _graph_document(request: Request, graph: str, name: str, extension: str | No
     alternates = [(f"{url}.{f.extension}", f) for f in formats.DOCUMENT_FORMATS]
     lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES) if fmt is formats.HTML else ""
 
-    def build() -> tuple[bytes, bool]:
+    def build() -> tuple[bytes, bool, str]:
         if fmt is not formats.HTML:
-            return serialize(list(store.quads(graph=graph)), fmt, rw), False
+            return serialize(list(store.quads(graph=graph)), fmt, rw), False, ""
         from .ontology_page import build as document  # deferred: only the HTML path needs it
 
         return render(template, doc=document(store, rw, lang, graph), lang=lang, alternates=alternates,
-                      base=public_base(request)), False
+                      base=public_base(request)), False, ""
 
     rendered = ctx.cache.get(("graph", graph, fmt.name, lang, rw.public_base, store.generation), build, fmt)
     return representation(request, rendered.body, fmt, negotiated=negotiated, last_modified=store.last_modified,

@@ -39,10 +39,10 @@ def home(request: Request) -> Response:
     void_doc = document_url(request, str(DATASET_IRI))
     alternates = [(f"{void_doc}.{f.extension}", f) for f in formats.RDF_FORMATS]
 
-    def build() -> tuple[bytes, bool]:
+    def build() -> tuple[bytes, bool, str]:
         dumps = [(base + dump_path(f, gz), f, gz) for f in DUMP_FORMATS for gz in (False, True)]
         return render("home.html", home=build_home(store, rewriter(request), lang), lang=lang, base=base,
-                      alternates=alternates, dumps=dumps, void_doc=void_doc), False
+                      alternates=alternates, dumps=dumps, void_doc=void_doc), False, ""
 
     rendered = ctx.cache.get(("home", lang, base, store.generation), build, formats.HTML)
     return representation(request, rendered.body, formats.HTML, negotiated=False, last_modified=store.last_modified,
