@@ -38,6 +38,8 @@ class Settings:
     """Most triples one contribution may hold: SHACL validation costs ~0.1 ms a triple, so this bounds its time."""
     sparql_endpoint: str | None = None
     """A remote SPARQL 1.1 query endpoint to serve instead of the embedded store."""
+    remote_cache_seconds: float = 10.0
+    """How long a rendered page of a remote store's data is reused (others may write to that store)."""
     update_endpoint: str | None = None
     """Its SPARQL 1.1 update endpoint, for contributions (without it, writes are refused)."""
     tokens_file: Path | None = None
@@ -73,7 +75,7 @@ def from_env(environ: dict[str, str] | None = None) -> Settings:
     """Settings with ``LINKEDDATA_<NAME>`` environment variables applied over the defaults."""
     env = os.environ if environ is None else environ
     settings = Settings()
-    casts: dict[str, Callable[[str], object]] = {"root": Path, "port": int, "workers": int, "query_timeout": float, "query_workers": int,
+    casts: dict[str, Callable[[str], object]] = {"root": Path, "port": int, "workers": int, "query_timeout": float, "remote_cache_seconds": float, "query_workers": int,
              "max_query_length": int, "max_result_rows": int, "max_body_bytes": int, "max_contribution_triples": int, "tokens_file": Path,
              "trust_proxy": lambda v: v.lower() in ("1", "true", "yes"),
              "service_allowlist": lambda v: tuple(filter(None, v.split())), "host": str, "public_url": str, "sparql_endpoint": str, "update_endpoint": str}

@@ -9,8 +9,10 @@ from fastapi import FastAPI
 from ..auth import TOKENS_ENV, TokenRegistry
 from ..dataset import Dataset
 from ..settings import Settings
+from ..store import EmbeddedStore
 from . import contribute, errors, graphs, middleware, resources, site, sparql
 from .context import AppContext
+from .representation import RenderCache
 
 
 def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
@@ -19,7 +21,9 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
                   openapi_url="/api/openapi.json")
     loaded = dataset or Dataset.open(settings)
     tokens = TokenRegistry.load(settings.tokens_file, os.environ.get(TOKENS_ENV))
-    app.state.ctx = AppContext(settings, loaded, tokens)
+    # The embedded store changes only through us (its generation says when); a remote one may not.
+    max_age = None if isinstance(loaded.store, EmbeddedStore) else settings.remote_cache_seconds
+    app.state.ctx = AppContext(settings, loaded, tokens, RenderCache(max_age=max_age))
     errors.install(app)
     middleware.install(app, loaded)
     app.include_router(contribute.router)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
@@ -41,8 +42,13 @@ class RenderCache:
     """Finished representations, keyed by everything they depend on — the store's generation included, so
     an accepted contribution makes every older entry unreachable. Bounded in entries and bytes (LRU)."""
 
-    def __init__(self, max_entries: int = 4096, max_bytes: int = 64 * 1024 * 1024) -> None:
+    def __init__(self, max_entries: int = 4096, max_bytes: int = 64 * 1024 * 1024,
+                 max_age: float | None = None) -> None:
+        """``max_age`` bounds how long an entry lives: for a remote store, which others may write to
+        without this process's store generation changing."""
         self._entries: OrderedDict[Hashable, Rendered] = OrderedDict()
+        self._born: dict[Hashable, float] = {}
+        self._max_age = max_age
         self._bytes = 0
         self._max_entries, self._max_bytes = max_entries, max_bytes
         self._lock = threading.Lock()
@@ -50,9 +56,18 @@ class RenderCache:
     def peek(self, key: Hashable) -> Rendered | None:
         with self._lock:
             hit = self._entries.get(key)
-            if hit is not None:
-                self._entries.move_to_end(key)
+            if hit is None:
+                return None
+            if self._max_age is not None and time.monotonic() - self._born[key] > self._max_age:
+                self._drop(key)
+                return None
+            self._entries.move_to_end(key)
             return hit
+
+    def _drop(self, key: Hashable) -> None:
+        old = self._entries.pop(key)
+        del self._born[key]
+        self._bytes -= len(old.body)
 
     def get(self, key: Hashable, build: Callable[[], tuple[bytes, bool, str]], fmt: Format) -> Rendered:
         hit = self.peek(key)
@@ -63,10 +78,10 @@ class RenderCache:
         with self._lock:
             if key not in self._entries and len(body) <= self._max_bytes // 16:
                 self._entries[key] = rendered
+                self._born[key] = time.monotonic()
                 self._bytes += len(body)
                 while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
-                    _, old = self._entries.popitem(last=False)
-                    self._bytes -= len(old.body)
+                    self._drop(next(iter(self._entries)))
         return rendered
 
 
