@@ -28,6 +28,13 @@ class Format:
     oxigraph: ox.RdfFormat | ox.QueryResultsFormat | None = None
     datasets: bool = False
     """True for quad syntaxes (N-Quads, TriG)."""
+    w3c: str = ""
+    """Its local name in the W3C formats namespace (``http://www.w3.org/ns/formats/``), if it has one."""
+
+    @property
+    def w3c_iri(self) -> str | None:
+        """Its IRI in the W3C formats registry (``sd:resultFormat`` of the service description)."""
+        return "http://www.w3.org/ns/formats/" + self.w3c if self.w3c else None
 
     @property
     def content_type(self) -> str:
@@ -37,12 +44,17 @@ class Format:
         return media_type == self.media_type or media_type in self.aliases
 
 
-TURTLE = Format("turtle", "text/turtle", "Turtle", "ttl", ("application/x-turtle",), oxigraph=ox.RdfFormat.TURTLE)
-JSON_LD = Format("jsonld", "application/ld+json", "JSON-LD", "jsonld", ("application/json",), oxigraph=ox.RdfFormat.JSON_LD)
-RDF_XML = Format("rdfxml", "application/rdf+xml", "RDF/XML", "rdf", ("application/xml", "text/xml"), oxigraph=ox.RdfFormat.RDF_XML)
-N_TRIPLES = Format("ntriples", "application/n-triples", "N-Triples", "nt", ("text/plain",), oxigraph=ox.RdfFormat.N_TRIPLES)
-N_QUADS = Format("nquads", "application/n-quads", "N-Quads", "nq", (), oxigraph=ox.RdfFormat.N_QUADS, datasets=True)
-TRIG = Format("trig", "application/trig", "TriG", "trig", (), oxigraph=ox.RdfFormat.TRIG, datasets=True)
+TURTLE = Format("turtle", "text/turtle", "Turtle", "ttl", ("application/x-turtle",), oxigraph=ox.RdfFormat.TURTLE,
+                w3c="Turtle")
+JSON_LD = Format("jsonld", "application/ld+json", "JSON-LD", "jsonld", ("application/json",), oxigraph=ox.RdfFormat.JSON_LD,
+                 w3c="JSON-LD")
+RDF_XML = Format("rdfxml", "application/rdf+xml", "RDF/XML", "rdf", ("application/xml", "text/xml"), oxigraph=ox.RdfFormat.RDF_XML,
+                 w3c="RDF_XML")
+N_TRIPLES = Format("ntriples", "application/n-triples", "N-Triples", "nt", ("text/plain",), oxigraph=ox.RdfFormat.N_TRIPLES,
+                   w3c="N-Triples")
+N_QUADS = Format("nquads", "application/n-quads", "N-Quads", "nq", (), oxigraph=ox.RdfFormat.N_QUADS, datasets=True,
+                 w3c="N-Quads")
+TRIG = Format("trig", "application/trig", "TriG", "trig", (), oxigraph=ox.RdfFormat.TRIG, datasets=True, w3c="TriG")
 HTML = Format("html", "text/html", "HTML", "html", ("application/xhtml+xml",))
 
 RDF_FORMATS: tuple[Format, ...] = (TURTLE, JSON_LD, RDF_XML, N_TRIPLES, N_QUADS, TRIG)
@@ -51,11 +63,12 @@ DOCUMENT_FORMATS: tuple[Format, ...] = (*RDF_FORMATS, HTML)
 """What a resource document offers; a browser's Accept picks HTML by its explicit ``text/html``."""
 
 SPARQL_JSON = Format("json", "application/sparql-results+json", "SPARQL JSON", "srj", ("application/json",),
-                     oxigraph=ox.QueryResultsFormat.JSON)
+                     oxigraph=ox.QueryResultsFormat.JSON, w3c="SPARQL_Results_JSON")
 SPARQL_XML = Format("xml", "application/sparql-results+xml", "SPARQL XML", "srx", ("application/xml", "text/xml"),
-                    oxigraph=ox.QueryResultsFormat.XML)
-SPARQL_CSV = Format("csv", "text/csv", "CSV", "csv", (), oxigraph=ox.QueryResultsFormat.CSV)
-SPARQL_TSV = Format("tsv", "text/tab-separated-values", "TSV", "tsv", (), oxigraph=ox.QueryResultsFormat.TSV)
+                    oxigraph=ox.QueryResultsFormat.XML, w3c="SPARQL_Results_XML")
+SPARQL_CSV = Format("csv", "text/csv", "CSV", "csv", (), oxigraph=ox.QueryResultsFormat.CSV, w3c="SPARQL_Results_CSV")
+SPARQL_TSV = Format("tsv", "text/tab-separated-values", "TSV", "tsv", (), oxigraph=ox.QueryResultsFormat.TSV,
+                    w3c="SPARQL_Results_TSV")
 SELECT_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)
 ASK_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML)
 
@@ -84,3 +97,22 @@ def by_media_type(media_type: str, choices: tuple[Format, ...] = READABLE_RDF) -
     """The format a Content-Type header names (parameters ignored), or None."""
     bare = media_type.split(";", 1)[0].strip().lower()
     return next((f for f in choices if f.accepts_media_type(bare)), None)
+
+
+PARAMETER_ALIASES = {"xml": "rdfxml", "rdf+xml": "rdfxml", "json": "jsonld", "json-ld": "jsonld", "n3": "turtle",
+                     "nt": "ntriples", "text": "ntriples"}
+"""Names clients send in ``?format=`` for RDF (SPARQLWrapper sends ``format=xml`` on a CONSTRUCT)."""
+
+
+def from_parameter(value: str, choices: tuple[Format, ...]) -> Format:
+    """A ``?format=`` value among ``choices``: a name, an extension, a media type, or a common RDF alias."""
+    name = value.strip().lower()
+    if "/" in name:
+        by_type = by_media_type(name, choices)
+        if by_type is not None:
+            return by_type
+    if any(f in RDF_FORMATS for f in choices) and name in PARAMETER_ALIASES:
+        aliased = PARAMETER_ALIASES[name]
+        if any(aliased == f.name for f in choices):
+            name = aliased
+    return by_name(name, choices)

@@ -31,12 +31,6 @@ ResultKind = Literal["solutions", "boolean", "graph"]
 QUERY_FORMS: dict[str, ResultKind] = {"SELECT": "solutions", "ASK": "boolean", "CONSTRUCT": "graph", "DESCRIBE": "graph"}
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"})
 
-W3C_FORMAT_IRIS: dict[str, str] = {
-    "json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv": "SPARQL_Results_CSV",
-    "tsv": "SPARQL_Results_TSV", "turtle": "Turtle", "jsonld": "JSON-LD", "rdfxml": "RDF_XML",
-    "ntriples": "N-Triples", "nquads": "N-Quads", "trig": "TriG",
-}
-"""Local names under ``http://www.w3.org/ns/formats/`` for the service description's ``sd:resultFormat``."""
 
 
 class QueryFailedError(UpstreamError):
@@ -390,7 +384,8 @@ def _tsv_solutions(variables: Sequence[str], rows: Iterable[Row]) -> str:
 # --- SPARQL 1.1 Service Description --------------------------------------------------------------------
 
 def service_description(endpoint: str, graph_names: Iterable[str], service_allowlist: Sequence[str]) -> list[ox.Triple]:
-    """The description served at the endpoint, which is its own subject (graph names stay canonical)."""
+    """The description served at the endpoint, which is its own subject (canonical IRIs: the caller's
+    serialiser rewrites them to the public origin)."""
     service = ox.NamedNode(endpoint)
     dataset, default_graph = ox.BlankNode("dataset"), ox.BlankNode("defaultGraph")
     triples = [_t(service, RDF.type, SD.Service), _t(service, SD.endpoint, service),
@@ -399,9 +394,8 @@ def service_description(endpoint: str, graph_names: Iterable[str], service_allow
                _t(dataset, SD.defaultGraph, default_graph), _t(default_graph, RDF.type, SD.Graph)]
     if service_allowlist:
         triples.append(_t(service, SD.feature, SD.BasicFederatedQuery))
-    names = {fmt.name for fmt in (*formats.SELECT_FORMATS, *formats.ASK_FORMATS, *formats.RDF_FORMATS)}
-    triples += [_t(service, SD.resultFormat, ox.NamedNode("http://www.w3.org/ns/formats/" + W3C_FORMAT_IRIS[name]))
-                for name in sorted(names)]
+    iris = {fmt.w3c_iri for fmt in (*formats.SELECT_FORMATS, *formats.ASK_FORMATS, *formats.RDF_FORMATS)}
+    triples += [_t(service, SD.resultFormat, ox.NamedNode(iri)) for iri in sorted(i for i in iris if i)]
     for index, name in enumerate(graph_names):
         node = ox.BlankNode(f"graph{index}")
         triples += [_t(dataset, SD.namedGraph, node), _t(node, RDF.type, SD.NamedGraph),

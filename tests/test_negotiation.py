@@ -71,3 +71,21 @@ def test_negotiate_language(header: str | None, expected: str) -> None:
 def test_parse_accept_skips_malformed_members() -> None:
     ranges = parse_accept("text/turtle;q=0.5, nonsense, */html, application/rdf+xml")
     assert [(r.type, r.subtype, r.q) for r in ranges] == [("text", "turtle", 0.5), ("application", "rdf+xml", 1.0)]
+
+
+@pytest.mark.parametrize(("value", "choices", "expected"), [
+    ("turtle", formats.DOCUMENT_FORMATS, "turtle"), ("ttl", formats.DOCUMENT_FORMATS, "turtle"),
+    ("application/rdf+xml", formats.DOCUMENT_FORMATS, "rdfxml"), ("xml", formats.RDF_FORMATS, "rdfxml"),
+    ("json", formats.RDF_FORMATS, "jsonld"), ("json", formats.SELECT_FORMATS, "json"),
+    ("xml", formats.SELECT_FORMATS, "xml"), ("text/csv", formats.SELECT_FORMATS, "csv"), (" HTML ", formats.DOCUMENT_FORMATS, "html"),
+])
+def test_format_parameter_values(value: str, choices: tuple[formats.Format, ...], expected: str) -> None:
+    assert formats.from_parameter(value, choices).name == expected
+
+
+@pytest.mark.parametrize("value", ["docx", "../../etc/passwd", "text/csv", ""])
+def test_unknown_format_parameter_is_refused(value: str) -> None:
+    from linkeddata.errors import UnknownFormatError
+
+    with pytest.raises(UnknownFormatError):
+        formats.from_parameter(value, formats.DOCUMENT_FORMATS)

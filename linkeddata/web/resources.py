@@ -34,7 +34,7 @@ def choose_format(request: Request, extension: str | None, format_param: str | N
     if extension:
         return formats.by_name(extension), False
     if format_param:
-        return formats.by_name(format_param), False
+        return formats.from_parameter(format_param, formats.DOCUMENT_FORMATS), False
     return negotiate(request.headers.get("accept"), formats.DOCUMENT_FORMATS), True
 
 

@@ -200,23 +200,8 @@ def _choose(request: Request, params: ProtocolRequest, offers: Sequence[formats.
     """``?format=`` when given (unknown: 400), else the Accept header; HTML is offered last, for browsers."""
     choices = (*offers, formats.HTML)
     if params.format:
-        return _format_named(params.format, choices)
+        return formats.from_parameter(params.format, choices)
     return negotiate(request.headers.get("accept"), choices)
-
-
-FORMAT_PARAM_ALIASES = {"xml": "rdfxml", "rdf+xml": "rdfxml", "json": "jsonld", "json-ld": "jsonld", "n3": "turtle"}
-"""What clients such as SPARQLWrapper send in ``?format=`` for a graph result (``format=xml`` on a CONSTRUCT)."""
-
-
-def _format_named(value: str, choices: tuple[formats.Format, ...]) -> formats.Format:
-    """``?format=`` by name, extension or media type; for graph results also the names clients commonly send."""
-    name = value.strip().lower()
-    by_type = formats.by_media_type(name, choices) if "/" in name else None
-    if by_type is not None:
-        return by_type
-    if formats.RDF_FORMATS[0] in choices and name in FORMAT_PARAM_ALIASES:
-        name = FORMAT_PARAM_ALIASES[name]
-    return formats.by_name(name, choices)
 
 
 async def _run(request: Request, params: ProtocolRequest, shape: sparql.QueryShape,
