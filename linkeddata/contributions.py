@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import BadInputError, ResourceNotFoundError
+from .errors import ResourceNotFoundError
 from .namespaces import BASE, DCTERMS, FOAF, GRAPH, PROV, RDF, RDFS, XSD
 
 FOLDER_NAME = "contributions"
@@ -162,13 +162,6 @@ class ContributionFolder:
         digest = values.get(str(DCTERMS.identifier), "").removeprefix("sha256:")
         return Contribution(path.stem, values.get("author", ""), values.get(str(PROV.generatedAtTime), ""),
                             int(values.get(str(DCTERMS.extent), "0")), digest, status)
-
-
-def decode_utf8(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise BadInputError(f"The body is not UTF-8 (byte {err.start}).") from None
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

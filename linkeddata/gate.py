@@ -10,9 +10,9 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from . import formats
-from .contributions import Contribution, decode_utf8, graph_iri
+from .contributions import Contribution, graph_iri
 from .dataset import Dataset
-from .errors import LinkedDataError, PayloadTooLargeError, RdfSyntaxError
+from .errors import BadInputError, LinkedDataError, PayloadTooLargeError, RdfSyntaxError
 from .loading import parse_file
 from .store import Store, Subject, Term
 from .validation import ValidationOutcome, load_schema, parse_untrusted, validate_contribution
@@ -71,7 +71,10 @@ def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, cid:
            max_triples: int | None = None) -> Contribution:
     """Validate and, if it conforms, write contribution ``cid`` (new when None) and load it into the store.
     Raises RejectedError (with the outcome) or WriteFailedError; in both cases nothing changed."""
-    text = decode_utf8(body)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise BadInputError(f"The contribution is not UTF-8 (byte {err.start}).") from None
     folder = dataset.contributions
     with folder.lock():
         outcome = check(dataset, body, fmt, replacing=cid, max_triples=max_triples)

@@ -17,6 +17,7 @@ from ..auth import AuthError
 from ..contributions import check_id, contribution_iri
 from ..errors import PayloadTooLargeError, ResourceNotFoundError, UnsupportedMediaTypeError
 from ..validation import ValidationOutcome
+from .body import read_body
 from .context import app_context, public_base, rewriter
 from .errors import documented
 from .middleware import ACCESS_LOG
@@ -42,20 +43,6 @@ JSON_TYPE = [JSON_SUMMARY.media_type]
 def _write_responses(ok_status: int) -> dict[int | str, dict[str, object]]:
     responses = documented(JSON_TYPE, 400, 401, 403, 404, 413, 415, 503, 507, ok_status=ok_status)
     return {**responses, 422: {"description": "Does not conform", "content": {JSON_SUMMARY.media_type: {}}}}
-
-
-async def read_body(request: Request, limit: int) -> bytes:
-    """The request body, refused with 413 as soon as it passes ``limit`` bytes (declared or streamed)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLargeError(f"The body is over the limit of {limit} bytes.")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLargeError(f"The body is over the limit of {limit} bytes.")
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def syntax_of(request: Request, offers: tuple[formats.Format, ...]) -> formats.Format:

@@ -23,6 +23,7 @@ from ..rewrite import IriRewriter
 from ..serialize import public_prefixes
 from ..settings import Settings
 from ..store import EmbeddedStore
+from .body import read_body, utf8
 from .context import app_context, rewriter
 from .errors import documented, status_for
 from .pages import render
@@ -143,7 +144,7 @@ async def _post_pairs(request: Request) -> list[tuple[str, str]]:
     if charset not in ("", "utf-8", "utf8"):
         raise BadInputError(f"The request body must be UTF-8, not {charset}.")
     limit = app_context(request).settings.max_query_length
-    text = _utf8(await _read_capped(request, limit * 12 + 4096))
+    text = utf8(await read_body(request, limit * 12 + 4096))
     if media == "application/sparql-query":
         return [*url_pairs, ("query", text)]
     try:
@@ -158,27 +159,6 @@ def _content_type(header: str) -> tuple[str, str]:
     charset = next((p.partition("=")[2].strip().strip('"') for p in params
                     if p.partition("=")[0].strip().lower() == "charset"), "")
     return media.lower(), charset.lower()
-
-
-async def _read_capped(request: Request, limit: int) -> bytes:
-    """The body, or ``PayloadTooLargeError`` as soon as it passes ``limit`` bytes (never read in full)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        raise PayloadTooLargeError(f"The request body is over {limit} bytes.")
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLargeError(f"The request body is over {limit} bytes.")
-        chunks.append(chunk)
-    return b"".join(chunks)
-
-
-def _utf8(body: bytes) -> str:
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError as err:
-        raise BadInputError(f"The request body is not UTF-8 (byte {err.start}).") from None
 
 
 # --- Answering --------------------------------------------------------------------------------------------
