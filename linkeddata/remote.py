@@ -4,15 +4,13 @@ its update operation. Graphs the server derives itself (the VoID statistics) sta
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterable, Iterator, Sequence
 
 import httpx
 import pyoxigraph as ox
 
 from .errors import BadInputError, QueryTimeoutError, StoreUnavailableError, UpstreamError
-from .store import QueryResult, Subject, Term
+from .store import QueryResult, Subject, Term, WriteClock
 
 RESULTS_JSON = "application/sparql-results+json"
 UNION_PARAMETER: tuple[str, str] = ("union-default-graph", "")
@@ -31,7 +29,7 @@ def _graph(iri: str) -> str:
     return str(ox.NamedNode(iri))
 
 
-class RemoteStore:
+class RemoteStore(WriteClock):
     """Reads and writes a SPARQL service. Queries without a dataset ask for the union of all graphs with
     Oxigraph's ``union-default-graph`` parameter, so a query's own FROM still selects graphs; another store
     must have its default graph configured as the union, or hold all the data (a bulk load)."""
@@ -41,22 +39,12 @@ class RemoteStore:
         self.query_endpoint = query_endpoint
         self.update_endpoint = update_endpoint
         self.timeout = timeout
+        super().__init__()
         self._client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
         self._local = ox.Store()
         self._local_graphs = set(local_graphs)
-        self._generation = 0
-        self._last_modified = time.time()
-        self._write_lock = threading.Lock()
 
     # --- the Store interface ---------------------------------------------------------------------------
-
-    @property
-    def generation(self) -> int:
-        return self._generation
-
-    @property
-    def last_modified(self) -> float:
-        return self._last_modified
 
     def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
               obj: Term | None = None, graph: str | None = None) -> Iterator[ox.Quad]:
@@ -190,10 +178,6 @@ class RemoteStore:
         if response.status_code >= 300:
             raise UpstreamError(f"The remote store answered {response.status_code}: {response.text.strip()[:500]}")
         return response
-
-    def _touch(self) -> None:
-        self._generation += 1
-        self._last_modified = time.time()
 
     @staticmethod
     def _quad(row: ox.QuerySolution, s: Subject | None, p: ox.NamedNode | None, o: Term | None,

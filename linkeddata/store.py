@@ -54,11 +54,10 @@ class Store(Protocol):
     def __len__(self) -> int: ...
 
 
-class EmbeddedStore:
-    """In-process pyoxigraph store: the zero-setup default."""
+class WriteClock:
+    """What a store's readers (ETags, caches, query workers) learn of its writes: a counter and a time."""
 
-    def __init__(self, path: str | None = None) -> None:
-        self._store = ox.Store(path) if path else ox.Store()
+    def __init__(self) -> None:
         self._generation = 0
         self._last_modified = time.time()
         self._write_lock = threading.Lock()
@@ -70,6 +69,18 @@ class EmbeddedStore:
     @property
     def last_modified(self) -> float:
         return self._last_modified
+
+    def _touch(self) -> None:
+        self._generation += 1
+        self._last_modified = time.time()
+
+
+class EmbeddedStore(WriteClock):
+    """In-process pyoxigraph store: the zero-setup default."""
+
+    def __init__(self, path: str | None = None) -> None:
+        super().__init__()
+        self._store = ox.Store(path) if path else ox.Store()
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -152,10 +163,6 @@ class EmbeddedStore:
 
     def _has_graph(self, node: ox.NamedNode) -> bool:
         return bool(self._store.contains_named_graph(node))
-
-    def _touch(self) -> None:
-        self._generation += 1
-        self._last_modified = time.time()
 
 
 def _named(iris: list[str] | None) -> list[ox.NamedNode | ox.BlankNode] | None:

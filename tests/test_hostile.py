@@ -12,7 +12,6 @@ import select
 import shutil
 import socket
 import subprocess
-import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from fastapi.testclient import TestClient
 from linkeddata.auth import new_token
 from linkeddata.settings import Settings
 from linkeddata.web.app import create_app
+from tests.capture import CaptureServer
 from tests.conftest import MINI_ROOT, PUBLIC
 from tests.livesite import start_server, stop
 
@@ -44,41 +44,12 @@ SECRETS = (b"root:", b"[project]", b"import ", b"BEGIN", b"Traceback")
 
 # --- The capture server and the live server ---------------------------------------------------------------
 
-class Capture:
-    """An HTTP server on 127.0.0.1 recording every request line it receives (any method)."""
-
-    def __init__(self) -> None:
-        self.requests: list[str] = []
-        seen = self.requests
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def handle_one_request(self) -> None:
-                self.raw_requestline = self.rfile.readline(65537)
-                if self.raw_requestline:
-                    seen.append(self.raw_requestline.decode("latin-1").strip())
-                    self.wfile.write(b"HTTP/1.0 404 Not Found\r\nContent-Length: 0\r\n\r\n")
-                self.close_connection = True
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
-
-
 @dataclass
 class Live:
     port: int
     process: subprocess.Popen[bytes]
     token: str
-    capture: Capture
+    capture: CaptureServer
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +60,7 @@ def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     shutil.copytree(MINI_ROOT, root)
     secret, line = new_token("hostile")
     (folder / "tokens").write_text(line + "\n", encoding="utf-8")
-    capture = Capture()
+    capture = CaptureServer()
     base, process = start_server(root, tokens_file=folder / "tokens", query_timeout=QUERY_TIMEOUT)
     port = urlsplit(base).port
     assert port is not None

@@ -4,7 +4,6 @@ the rest of the server."""
 
 from __future__ import annotations
 
-import http.server
 import os
 import threading
 import time
@@ -18,47 +17,12 @@ from fastapi.testclient import TestClient
 from linkeddata.querypool import QueryPool
 from linkeddata.settings import Settings
 from linkeddata.web.app import create_app
+from tests.capture import CaptureServer
 
 FIXTURE = Path(__file__).parent / "fixtures" / "sparql"
 PUBLIC = "http://testserver/"
 HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?q . ?r ?t ?u }"
 """A cross join of the fixture with itself six times: billions of solutions, minutes of work."""
-
-
-class CaptureServer:
-    """An HTTP server on 127.0.0.1 that records every request it gets and answers an empty SPARQL result."""
-
-    def __init__(self) -> None:
-        self.requests: list[str] = []
-        capture = self.requests
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def _answer(self) -> None:
-                capture.append(f"{self.command} {self.path}")
-                body = b'{"head": {"vars": []}, "results": {"bindings": [{}]}}'
-                self.send_response(200)
-                self.send_header("Content-Type", "application/sparql-results+json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            do_GET = do_POST = _answer  # noqa: N815
-
-            def log_message(self, format: str, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sparql"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self) -> CaptureServer:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(timeout=5)
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -28,6 +26,7 @@ from linkeddata.validation import (
     validate_contribution,
     validate_paths,
 )
+from tests.capture import CaptureServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
 ROOT = FIXTURES / "root"
@@ -48,32 +47,11 @@ def fixture_store() -> Dataset:
     return Dataset.load(ROOT)
 
 
-class CaptureServer(ThreadingHTTPServer):
-    requests: list[str]
-
-
 @pytest.fixture
 def capture() -> Iterator[CaptureServer]:
-    """An HTTP server on 127.0.0.1 recording every request: a validator must never send it one."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            server.requests.append(self.path)
-            self.send_response(200)
-            self.send_header("Content-Type", "application/ld+json")
-            self.end_headers()
-            self.wfile.write(b'{"@context": {"name": "http://example.org/name"}}')
-
-        def log_message(self, format: str, *args: object) -> None:
-            pass
-
-    server = CaptureServer(("127.0.0.1", 0), Handler)
-    server.requests = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    """Recording every request: a validator must never send it one (it answers a JSON-LD context if asked)."""
+    with CaptureServer(b'{"@context": {"name": "http://example.org/name"}}', "application/ld+json") as server:
+        yield server
 
 
 # --- contributions from files -------------------------------------------------------------------------------
@@ -190,7 +168,7 @@ def test_json_ld_contribution_lines_come_from_its_id() -> None:
 
 
 def test_json_ld_contexts_are_never_fetched_nor_read(capture: CaptureServer) -> None:
-    port = capture.server_address[1]
+    port = capture.port
     schema = load_schema(ROOT)
     for context in (f"http://127.0.0.1:{port}/ctx", "file:///etc/passwd"):
         body = f'{{"@context": "{context}", "@id": "https://w3id.org/vn-cn-border/id/meeting/x", "name": "n"}}'
@@ -207,7 +185,7 @@ def test_xml_entities_are_refused_with_their_line() -> None:
 
 
 def test_external_dtd_is_inert(capture: CaptureServer) -> None:
-    port = capture.server_address[1]
+    port = capture.port
     body = (f'<?xml version="1.0"?><!DOCTYPE rdf:RDF SYSTEM "http://127.0.0.1:{port}/dtd">'
             '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">'
             '<rdf:Description rdf:about="https://w3id.org/vn-cn-border/id/locality/x"><rdfs:label>x</rdfs:label>'
@@ -218,7 +196,7 @@ def test_external_dtd_is_inert(capture: CaptureServer) -> None:
 
 
 def test_owl_imports_in_a_contribution_is_not_followed(capture: CaptureServer) -> None:
-    port = capture.server_address[1]
+    port = capture.port
     body = (PREFIXES + f"@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
             f"<https://w3id.org/vn-cn-border/id/meeting/imp> owl:imports <http://127.0.0.1:{port}/onto.ttl> ;\n"
             "  a bc:Meeting .\n")
