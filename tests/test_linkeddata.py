@@ -309,3 +309,13 @@ def test_graph_paths_that_are_not_iris_are_404(mini_client: TestClient, path: st
                                   "/ontology.n3", "/shapes.xml", "/doc/locality/ha-giang.owl"])
 def test_what_is_not_a_document_is_404(mini_client: TestClient, path: str) -> None:
     assert mini_client.get(path, follow_redirects=False).status_code == 404
+
+
+@pytest.mark.parametrize(("path", "target"), [
+    ("/doc/meeting/alpha/", "doc/meeting/alpha"), ("/ontology/", "ontology"), ("/.well-known/void/", ".well-known/void"),
+    ("/sparql/?query=ASK%7B%7D", "sparql?query=ASK%7B%7D"), ("/id/meeting/alpha//", "id/meeting/alpha"),
+])
+def test_one_trailing_slash_policy_everywhere(mini_client: TestClient, path: str, target: str) -> None:
+    response = mini_client.get(path, follow_redirects=False)
+    assert response.status_code == 301
+    assert response.headers["location"] == PUBLIC + target

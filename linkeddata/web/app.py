@@ -18,7 +18,7 @@ from .representation import RenderCache
 def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
     """The application; loads the bundled dataset from ``settings.root`` unless one is given."""
     app = FastAPI(title="Vietnam–China border cooperation linked data", docs_url=None, redoc_url=None,
-                  openapi_url="/api/openapi.json")
+                  openapi_url="/api/openapi.json", redirect_slashes=False)
     loaded = dataset or Dataset.open(settings)
     tokens = TokenRegistry.load(settings.tokens_file, os.environ.get(TOKENS_ENV))
     # The embedded store changes only through us (its generation says when); a remote one may not.

@@ -13,11 +13,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..dataset import Dataset
+from .context import public_base
 from .representation import GZIP_ETAG_SUFFIX
 
 ACCESS_LOG = logging.getLogger("linkeddata.access")
@@ -52,6 +54,26 @@ class HeadAsGet:
             await send(message)
 
         await self.app({**scope, "method": "GET"}, receive, headers_only)
+
+
+class TrailingSlash:
+    """One policy everywhere: our IRIs never end with a slash, so ``/x/`` answers 301 to ``/x`` (the query
+    string kept); only the home page is ``/``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or path == "/" or not path.endswith("/"):
+            await self.app(scope, receive, send)
+            return
+        raw = scope.get("raw_path") or path.encode()
+        target = public_base(Request(scope)) + raw.rstrip(b"/").decode("latin-1").lstrip("/")
+        if scope.get("query_string"):
+            target += "?" + scope["query_string"].decode("latin-1")
+        await PlainTextResponse("Moved to the address without the trailing slash.\n", status_code=301,
+                                headers={"Location": target})(scope, receive, send)
 
 
 class FollowContributions:
@@ -158,6 +180,7 @@ def install(app: FastAPI, dataset: Dataset) -> None:
     """Innermost first (Starlette wraps each added middleware around the previous ones); CORS outermost,
     so preflights are answered before anything else."""
     app.add_middleware(HeadAsGet)
+    app.add_middleware(TrailingSlash)
     app.add_middleware(FollowContributions, dataset=dataset)
     app.add_middleware(AccessLog)
     app.add_middleware(SecurityHeaders, routes_of=app)

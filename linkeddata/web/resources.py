@@ -65,8 +65,6 @@ def resolve_thing(request: Request, path: str, raw_extension: str | None = None)
                   responses={303: {"description": "See Other: the document about the thing"}, **documented([], 404)})
 def thing(request: Request, path: str) -> Response:
     """A non-information resource: 303 See Other to the document that describes it."""
-    if path.endswith("/"):
-        return RedirectResponse(f"{public_base(request)}id/{path.rstrip('/')}", status_code=301)
     iri = resolve_thing(request, path)
     location = document_url(request, iri)
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
