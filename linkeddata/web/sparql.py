@@ -3,9 +3,11 @@ negotiating the format, the service description and the HTML query page. Queries
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode
@@ -22,7 +24,7 @@ from ..querypool import QueryPool
 from ..rewrite import IriRewriter
 from ..serialize import public_prefixes
 from ..settings import Settings
-from ..store import EmbeddedStore
+from ..store import EmbeddedStore, Store
 from .body import read_body, utf8
 from .context import app_context, rewriter
 from .errors import documented, status_for
@@ -38,6 +40,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         pool: QueryPool | None = getattr(app.state, "sparql_pool", None)
         if pool is not None:
             pool.close()
+        executor: ThreadPoolExecutor | None = getattr(app.state, "remote_sparql_executor", None)
+        if executor is not None:
+            executor.shutdown(wait=False, cancel_futures=True)
 
 
 router = APIRouter(lifespan=_lifespan)
@@ -46,6 +51,8 @@ ALLOWED_METHODS = "GET, HEAD, POST"
 QUERY_PARAMS = ("query", "default-graph-uri", "named-graph-uri", "format")
 UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
 _POOL_LOCK = threading.Lock()
+REMOTE_QUERY_THREADS = 8
+"""Queries sent to a remote store at once from one process; more wait their turn."""
 _ALL_FORMATS = tuple(dict.fromkeys((*formats.SELECT_FORMATS, *formats.ASK_FORMATS, *formats.RDF_FORMATS)))
 _RESPONSES = documented([f.media_type for f in (*_ALL_FORMATS, formats.HTML)], 400, 403, 406, 413, 414, 415, 502, 503)
 _STRING = {"type": "string"}
@@ -195,9 +202,24 @@ async def _run(request: Request, params: ProtocolRequest, shape: sparql.QuerySha
                           public.public_base, settings.max_result_rows)
     store = app_context(request).dataset.store
     if not isinstance(store, EmbeddedStore):
-        # A remote store runs the query itself; its client times out after settings.query_timeout.
-        return await run_in_threadpool(sparql.execute, store, job)
+        return await _remote(request, store, job, settings.query_timeout)
     return await _pool(request, store).run_async(job, settings.query_timeout)
+
+
+async def _remote(request: Request, store: Store, job: sparql.QueryJob, timeout: float) -> sparql.QueryOutcome:
+    """A remote store runs the query itself, on threads of its own (slow remote queries never take the threads
+    the pages need) and within one total deadline (httpx's timeouts are per phase of a request)."""
+    state = request.app.state
+    with _POOL_LOCK:
+        executor: ThreadPoolExecutor | None = getattr(state, "remote_sparql_executor", None)
+        if executor is None:
+            executor = ThreadPoolExecutor(max_workers=REMOTE_QUERY_THREADS, thread_name_prefix="remote-sparql")
+            state.remote_sparql_executor = executor
+    loop = asyncio.get_running_loop()
+    try:
+        return await asyncio.wait_for(loop.run_in_executor(executor, sparql.execute, store, job), timeout + 1)
+    except TimeoutError:
+        raise QueryTimeoutError(f"The remote store did not answer within {timeout} s.") from None
 
 
 def _pool(request: Request, store: EmbeddedStore) -> QueryPool:
