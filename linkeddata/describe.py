@@ -52,15 +52,16 @@ def is_iri(text: str) -> bool:
 
 def exists(store: Store, iri: str) -> bool:
     """True when the store has at least one triple about ``iri`` (False for a string that is no IRI)."""
-    return is_iri(iri) and next(store.quads(ox.NamedNode(iri)), None) is not None
+    return is_iri(iri) and next(store.quads(ox.NamedNode(iri), limit=1), None) is not None
 
 
 def describe(store: Store, iri: str, page: int = 1, page_size: int = PAGE_SIZE) -> Description:
     """Page ``page`` (1-based) of the description of ``iri``; blank-node closure rides with its triple."""
     node = ox.NamedNode(iri)
+    wanted = page * page_size + 1  # enough of each side to fill this page and know whether another follows
     direct = itertools.chain(
-        ((q, "out") for q in store.quads(node)),
-        ((q, "in") for q in store.quads(None, None, node) if q.subject != node),
+        ((q, "out") for q in store.quads(node, limit=wanted)),
+        ((q, "in") for q in store.quads(None, None, node, limit=wanted) if q.subject != node),
     )
     window = list(itertools.islice(direct, (page - 1) * page_size, page * page_size + 1))
     has_next = len(window) > page_size

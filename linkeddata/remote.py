@@ -4,6 +4,7 @@ its update operation. Graphs the server derives itself (the VoID statistics) sta
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
 import httpx
@@ -47,7 +48,7 @@ class RemoteStore(WriteClock):
     # --- the Store interface ---------------------------------------------------------------------------
 
     def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
-              obj: Term | None = None, graph: str | None = None) -> Iterator[ox.Quad]:
+              obj: Term | None = None, graph: str | None = None, limit: int | None = None) -> Iterator[ox.Quad]:
         local = [] if graph and graph not in self._local_graphs else list(
             self._local.quads_for_pattern(subject, predicate, obj, ox.NamedNode(graph) if graph else None))
         if graph in self._local_graphs:
@@ -62,10 +63,12 @@ class RemoteStore(WriteClock):
         else:  # named-graph quads, then the triples only the default graph holds (a bulk load)
             query = (f"SELECT * WHERE {{ {{ GRAPH ?g {{ {pattern} }} }} UNION "
                      f"{{ {pattern} FILTER NOT EXISTS {{ GRAPH ?h {{ {pattern} }} }} }} }}")
+        if limit is not None:  # a page of a popular resource's incoming links, not all of them
+            query += f" LIMIT {int(limit)}"
         result = self.query(query, union_default=False)
         assert isinstance(result, ox.QuerySolutions)
         remote = [self._quad(row, subject, predicate, obj, graph) for row in result]
-        return iter(remote + local)
+        return itertools.islice(iter(remote + local), limit)
 
     def query(self, sparql: str, *, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None, union_default: bool = True) -> QueryResult:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -31,8 +32,8 @@ class Store(Protocol):
         """POSIX time of the last write (or of the load)."""
 
     def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
-              obj: Term | None = None, graph: str | None = None) -> Iterator[ox.Quad]:
-        """Quads matching the pattern, across all graphs unless ``graph`` is given."""
+              obj: Term | None = None, graph: str | None = None, limit: int | None = None) -> Iterator[ox.Quad]:
+        """Quads matching the pattern, across all graphs unless ``graph`` is given; at most ``limit``."""
 
     def query(self, sparql: str, *, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None, union_default: bool = True) -> QueryResult:
@@ -88,9 +89,9 @@ class EmbeddedStore(WriteClock):
         return self._store
 
     def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
-              obj: Term | None = None, graph: str | None = None) -> Iterator[ox.Quad]:
+              obj: Term | None = None, graph: str | None = None, limit: int | None = None) -> Iterator[ox.Quad]:
         graph_node = ox.NamedNode(graph) if graph else None
-        return iter(self._store.quads_for_pattern(subject, predicate, obj, graph_node))
+        return itertools.islice(self._store.quads_for_pattern(subject, predicate, obj, graph_node), limit)
 
     def query(self, sparql: str, *, default_graphs: list[str] | None = None,
               named_graphs: list[str] | None = None, union_default: bool = True) -> QueryResult:
