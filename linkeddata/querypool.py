@@ -10,12 +10,14 @@ import logging
 import os
 import queue
 import signal
+import stat
 import threading
 import time
 import traceback
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe
+from pathlib import Path
 
 from .errors import (
     BadInputError,
@@ -233,11 +235,27 @@ class QueryPool:
             return worker
 
 
+def _close_inherited_sockets(keep: int) -> None:
+    """Drop the server's sockets the fork copied (the listening socket, clients' connections): held here, a
+    connection the server closes would never see its end, and its client would wait for an answer forever."""
+    fds = Path("/proc/self/fd")
+    for entry in fds.iterdir() if fds.is_dir() else ():
+        fd = int(entry.name)
+        if fd == keep:
+            continue
+        try:
+            if stat.S_ISSOCK(os.fstat(fd).st_mode):
+                os.close(fd)
+        except OSError:
+            continue
+
+
 def _worker_main(ours: Connection, theirs: Connection, store: EmbeddedStore, parent: int) -> None:
     """Entry point of a forked worker: serve until the server goes, then exit without running its cleanup."""
     code = 0
     try:
         ours.close()
+        _close_inherited_sockets(keep=theirs.fileno())
         _serve(theirs, store, parent)
     except BaseException:  # noqa: BLE001 -- nothing may unwind into the server's copied stack in the child
         code = 1
