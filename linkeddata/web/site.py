@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import pyoxigraph as ox
 from fastapi import APIRouter
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
@@ -24,6 +25,8 @@ from .pages import LANGUAGES, render
 from .representation import representation
 
 router = APIRouter()
+SITEMAP = formats.Format("sitemap", "application/xml", "Sitemap", "xml")
+SITEMAP_LIMIT = 50_000
 READ = ["GET"]  # HEAD: see web/middleware.py
 _STATIC = Path(__file__).parent / "static"
 _STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
@@ -90,17 +93,25 @@ def robots(request: Request) -> Response:
 
 @router.api_route("/sitemap.xml", methods=READ, response_class=Response, responses=documented(["application/xml"]))
 def sitemap(request: Request) -> Response:
-    """Every document we publish: one per resource under ``id/``, plus the ontology and shapes."""
-    dataset = app_context(request).dataset
-    rw = rewriter(request)
-    subjects = {q.subject.value for q in dataset.store.quads() if hasattr(q.subject, "value")
-                and q.subject.value.startswith(BASE + "id/")}
-    urls = [public_base(request), rw.to_public(BASE + "ontology"), rw.to_public(BASE + "shapes")]
-    urls += sorted(document_url(request, s) for s in subjects)
-    items = "".join(f"<url><loc>{escape(u)}</loc></url>" for u in urls)
-    body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-            f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</urlset>\n')
-    return Response(body, media_type="application/xml; charset=utf-8")
+    """Every document we publish: one per resource under ``id/``, plus the ontology and shapes (at most the
+    50,000 URLs a sitemap may hold), built by the store and cached until the data change."""
+    ctx = app_context(request)
+    store = ctx.dataset.store
+
+    def build() -> tuple[bytes, bool, str]:
+        result = store.query(f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
+                             f"'{BASE}id/')) }} ORDER BY ?s LIMIT {SITEMAP_LIMIT - 3}")
+        assert isinstance(result, ox.QuerySolutions)
+        urls = [public_base(request), rewriter(request).to_public(BASE + "ontology"),
+                rewriter(request).to_public(BASE + "shapes")]
+        urls += [document_url(request, row["s"].value) for row in result]
+        items = "".join(f"<url><loc>{escape(u)}</loc></url>" for u in urls)
+        return ('<?xml version="1.0" encoding="UTF-8"?>\n'
+                f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</urlset>\n').encode(), False, ""
+
+    rendered = ctx.cache.get(("sitemap", public_base(request), store.generation), build, SITEMAP)
+    return representation(request, rendered.body, SITEMAP, negotiated=False, last_modified=store.last_modified,
+                          etag=rendered.etag)
 
 
 @router.api_route("/static/{name}", methods=READ, response_class=Response,
