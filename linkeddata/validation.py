@@ -324,20 +324,38 @@ def validate_contribution(existing: Existing, schema: Schema, data: bytes, fmt: 
 
 
 def validate_paths(paths: Sequence[str], root: Path) -> ValidationOutcome:
-    """The CLI's entry point: no paths validates all of ``root/data``; files are a contribution to the rest."""
+    """The CLI's entry point: no paths validates all of ``root/data``; files are a contribution, checked against
+    the store the server would hold (ontology, shapes, data, contributions, VoID) less those files, so the CLI
+    and ``POST /validate`` give the same answers."""
     try:
         schema = load_schema(root)
     except RdfSyntaxError as err:
         return ValidationOutcome(errors=(err,))
-    data_files = [str(p) for p in loading.data_files(root)]
     named = _expand(paths)
-    contribution, documents, errors = _read_all(named or data_files)
-    given = {Path(n).resolve() for n in named}
-    existing_names = [n for n in data_files if named and Path(n).resolve() not in given]
-    existing, _, existing_errors = _read_all(existing_names)
-    if errors or existing_errors:
-        return ValidationOutcome(errors=tuple(errors + existing_errors))
-    return check(contribution, documents, GraphSource(_graph_of(existing)), schema)
+    contribution, documents, errors = _read_all(named or [str(p) for p in loading.data_files(root)])
+    if errors:
+        return ValidationOutcome(errors=tuple(errors))
+    if not named:
+        return check(contribution, documents, GraphSource(Graph()), schema)
+    try:
+        existing = _store_without(root, {Path(n).resolve() for n in named})
+    except RdfSyntaxError as err:
+        return ValidationOutcome(errors=(err,))
+    return check(contribution, documents, existing, schema)
+
+
+def _store_without(root: Path, given: set[Path]) -> TripleSource:
+    """The server's store for ``root``, minus the graphs of the given files (a contribution is not its own context)."""
+    from .dataset import Dataset  # here: the dataset module serves the web layer, which imports this one
+
+    dataset = Dataset.load(root) if loading.rdf_files(root / "ontology") and loading.rdf_files(root / "data") else None
+    if dataset is None:
+        return GraphSource(Graph())
+    for source in loading.sources(root):
+        for path in loading.rdf_files(source.folder):
+            if path.resolve() in given:
+                dataset.store.drop_graph(source.graph_for(path))
+    return dataset.store
 
 
 def as_source(existing: Existing) -> TripleSource:

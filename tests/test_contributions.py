@@ -146,7 +146,9 @@ def test_validate_form_from_the_page(client: TestClient) -> None:
 
 def test_validate_answers_like_the_cli(client: TestClient, project: Path, tmp_path: Path) -> None:
     path = tmp_path / "contribution.ttl"
-    path.write_text(TYPO + BAD_DATATYPE.replace(PREFIXES, ""), encoding="utf-8")
+    seen_in = ("meeting:epsilon <http://www.w3.org/2000/01/rdf-schema#seeAlso> "
+               "<https://w3id.org/vn-cn-border/id/dataset/vn-cn-border> .\n")  # described only by the store's VoID
+    path.write_text(TYPO + BAD_DATATYPE.replace(PREFIXES, "") + seen_in, encoding="utf-8")
     cli = subprocess.run([sys.executable, "-m", "linkeddata.cli", "validate", "--root", str(project), "--format", "json",
                           str(path)], capture_output=True, text=True, check=False)
     # The server speaks its own origin; the CLI the canonical namespace: map one onto the other to compare.
