@@ -3,7 +3,6 @@ file stops the load with ``file:line:col`` rather than serving a silently smalle
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -92,11 +91,6 @@ def read_sources(root: Path) -> dict[str, list[ox.Triple]]:
         for path in rdf_files(source.folder):
             graphs.setdefault(source.graph_for(path), []).extend(parse_file(path))
     return graphs
-
-
-def iter_source_files(root: Path) -> Iterator[Path]:
-    for source in sources(root):
-        yield from rdf_files(source.folder)
 
 
 def _located(err: SyntaxError, source: str) -> RdfSyntaxError:

@@ -47,8 +47,6 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 router = APIRouter(lifespan=_lifespan)
 
-ALLOWED_METHODS = "GET, HEAD, POST"
-QUERY_PARAMS = ("query", "default-graph-uri", "named-graph-uri", "format")
 UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
 _POOL_LOCK = threading.Lock()
 REMOTE_QUERY_THREADS = 8
