@@ -7,9 +7,9 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import report
 from .settings import Settings, from_env
-from .validation import validate_paths
+from .validation import report
+from .validation.validate import validate_paths
 
 EXIT_CODES = """exit codes:
   0  conforms (warnings and infos allowed)
@@ -73,8 +73,8 @@ def _add_load(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 def _load(args: argparse.Namespace) -> int:
     from .errors import LinkedDataError
-    from .loading import read_sources
-    from .remote import RemoteStore
+    from .store.loading import read_sources
+    from .store.remote import RemoteStore
 
     root: Path = args.root or from_env().root
     store = RemoteStore(args.update_endpoint, args.update_endpoint, timeout=args.timeout)
@@ -109,7 +109,7 @@ def _add_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _contributions(args: argparse.Namespace) -> int:
-    from .contributions import ContributionFolder
+    from .curation.contributions import ContributionFolder
     from .errors import ResourceNotFoundError
 
     folder = ContributionFolder((args.root or from_env().root) / "data")
@@ -133,7 +133,7 @@ def _contributions(args: argparse.Namespace) -> int:
 
 
 def _token(args: argparse.Namespace) -> int:
-    from .auth import new_token
+    from .curation.auth import new_token
 
     try:
         token, line = new_token(args.name)
@@ -166,7 +166,7 @@ def serve_settings(args: argparse.Namespace, base: Settings | None = None) -> Se
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .web.server import serve  # imported here so ``validate`` works without the web stack
+    from .web.server import serve
 
     serve(serve_settings(args))
     return 0

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from linkeddata.dataset import Dataset
 from linkeddata.settings import PROJECT_ROOT, Settings
+from linkeddata.store.dataset import Dataset
 from linkeddata.web.app import create_app
 from tests import oxigraph_server
 

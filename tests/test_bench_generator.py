@@ -13,7 +13,8 @@ from pyshacl import validate
 from rdflib import Graph
 
 from linkeddata import formats
-from linkeddata.validation import load_schema, validate_contribution
+from linkeddata.validation.schema import load_schema
+from linkeddata.validation.validate import validate_contribution
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))

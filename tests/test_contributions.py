@@ -15,7 +15,7 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 
-from linkeddata.auth import new_token
+from linkeddata.curation.auth import new_token
 from linkeddata.settings import Settings
 from linkeddata.web.app import create_app
 from tests import oxigraph_server
@@ -260,7 +260,7 @@ def test_restating_an_accepted_fact_is_not_a_conflict(client: TestClient, token:
 @pytest.mark.parametrize(("error", "status"), [(errno.ENOSPC, 507), (errno.EACCES, 503), (errno.EROFS, 503)])
 def test_write_failure_is_a_clear_5xx_and_changes_nothing(client: TestClient, project: Path, token: tuple[str, Path],
                                                           monkeypatch: pytest.MonkeyPatch, error: int, status: int) -> None:
-    import linkeddata.contributions as contributions
+    import linkeddata.curation.contributions as contributions
 
     def failing(path: Path, data: bytes) -> None:
         raise OSError(error, "simulated failure")

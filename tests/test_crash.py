@@ -12,7 +12,7 @@ from pathlib import Path
 import httpx
 import pyoxigraph as ox
 
-from linkeddata.auth import new_token
+from linkeddata.curation.auth import new_token
 from tests.conftest import MINI_ROOT
 from tests.livesite import start_server, stop
 

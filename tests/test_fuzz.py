@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 from schemathesis.checks import content_type_conformance, not_a_server_error  # noqa: E402
 
-from linkeddata.auth import new_token  # noqa: E402
+from linkeddata.curation.auth import new_token  # noqa: E402
 from linkeddata.settings import Settings  # noqa: E402
 from linkeddata.web.app import create_app  # noqa: E402
 from tests.conftest import MINI_ROOT, PUBLIC  # noqa: E402

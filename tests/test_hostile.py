@@ -21,7 +21,7 @@ from urllib.parse import quote, urlencode, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
-from linkeddata.auth import new_token
+from linkeddata.curation.auth import new_token
 from linkeddata.settings import Settings
 from linkeddata.web.app import create_app
 from tests.capture import CaptureServer

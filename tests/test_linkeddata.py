@@ -235,8 +235,8 @@ def test_html_has_alternates_and_security_headers(mini_client: TestClient) -> No
 
 
 def test_paging_with_link_next(mini_settings: Settings) -> None:
-    from linkeddata.dataset import Dataset
-    from linkeddata.describe import describe
+    from linkeddata.publishing.describe import describe
+    from linkeddata.store.dataset import Dataset
 
     dataset = Dataset.load(MINI_ROOT)
     first = describe(dataset.store, BASE + "id/locality/ha-giang", page=1, page_size=2)

@@ -6,7 +6,7 @@ import pytest
 
 from linkeddata import formats
 from linkeddata.errors import NotAcceptableError
-from linkeddata.negotiation import negotiate, negotiate_language, parse_accept
+from linkeddata.publishing.negotiation import negotiate, negotiate_language, parse_accept
 
 FIREFOX = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 CHROME = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from linkeddata import formats
 from linkeddata.errors import NotAcceptableError
 from linkeddata.namespaces import BASE
-from linkeddata.negotiation import negotiate, negotiate_language, parse_accept, quality_of
-from linkeddata.rewrite import IriRewriter, iri_to_uri
-from linkeddata.validation import validate_paths
+from linkeddata.publishing.negotiation import negotiate, negotiate_language, parse_accept, quality_of
+from linkeddata.publishing.rewrite import IriRewriter, iri_to_uri
+from linkeddata.validation.validate import validate_paths
 from tests.conftest import MINI_ROOT
 
 MEDIA = st.sampled_from([f.media_type for f in formats.DOCUMENT_FORMATS] + ["*/*", "text/*", "application/*",

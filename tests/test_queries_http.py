@@ -9,7 +9,7 @@ import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
-from linkeddata.dataset import Dataset
+from linkeddata.store.dataset import Dataset
 from tests.conftest import PUBLIC
 
 ROOT = Path(__file__).resolve().parent.parent

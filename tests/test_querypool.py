@@ -13,9 +13,10 @@ import pyoxigraph as ox
 import pytest
 
 from linkeddata.errors import BadInputError, QueryTimeoutError
-from linkeddata.querypool import QueryPool
-from linkeddata.sparql import DatasetSpec, QueryJob
-from linkeddata.store import EmbeddedStore
+from linkeddata.isolation.pool import QueryPool
+from linkeddata.sparql.query import DatasetSpec
+from linkeddata.sparql.service import QueryJob
+from linkeddata.store.embedded import EmbeddedStore
 
 GRAPH = "https://w3id.org/vn-cn-border/graph/data/test"
 EX = "http://example.org/"

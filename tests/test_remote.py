@@ -12,8 +12,8 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 
-from linkeddata.auth import new_token
 from linkeddata.cli import main as cli_main
+from linkeddata.curation.auth import new_token
 from linkeddata.settings import Settings
 from linkeddata.web.app import create_app
 from tests import oxigraph_server

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from linkeddata.querypool import QueryPool
+from linkeddata.isolation.pool import QueryPool
 from linkeddata.settings import Settings
 from linkeddata.web.app import create_app
 from tests.capture import CaptureServer

@@ -11,21 +11,20 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SH
 
 from linkeddata import formats
-from linkeddata.dataset import Dataset
 from linkeddata.namespaces import BC, ID
 from linkeddata.settings import PROJECT_ROOT
-from linkeddata.validation import (
+from linkeddata.store.dataset import Dataset
+from linkeddata.validation.checks import (
     REFERENTIAL_INTEGRITY,
     SINGLE_VALUE_CONFLICT,
     VOCABULARY_CLOSURE,
-    ValidationOutcome,
-    context_for,
-    load_schema,
     same_value,
     suggest,
-    validate_contribution,
-    validate_paths,
 )
+from linkeddata.validation.context import context_for
+from linkeddata.validation.outcome import ValidationOutcome
+from linkeddata.validation.schema import load_schema
+from linkeddata.validation.validate import validate_contribution, validate_paths
 from tests.capture import CaptureServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
@@ -150,7 +149,7 @@ def test_restating_an_existing_value_is_no_conflict(fixture_store: Dataset) -> N
 
 
 def test_context_is_the_neighbourhood_not_the_store(fixture_store: Dataset) -> None:
-    from linkeddata.loading import parse_bytes
+    from linkeddata.store.loading import parse_bytes
 
     triples = parse_bytes((PREFIXES + 'meeting:alpha bc:note "x" .\n').encode(), formats.TURTLE)
     context = context_for(fixture_store.store, triples)

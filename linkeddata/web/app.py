@@ -6,10 +6,10 @@ import os
 
 from fastapi import FastAPI
 
-from ..auth import TOKENS_ENV, TokenRegistry
-from ..dataset import Dataset
+from ..curation.auth import TOKENS_ENV, TokenRegistry
 from ..settings import Settings
-from ..store import EmbeddedStore
+from ..store.dataset import Dataset
+from ..store.embedded import EmbeddedStore
 from . import contribute, errors, graphs, middleware, resources, site, sparql
 from .context import AppContext
 from .representation import RenderCache

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from starlette.requests import Request
 
-from ..auth import TokenRegistry
-from ..dataset import Dataset
-from ..rewrite import IriRewriter
+from ..curation.auth import TokenRegistry
+from ..publishing.rewrite import IriRewriter
 from ..settings import Settings
+from ..store.dataset import Dataset
 from .representation import RenderCache
 
 

@@ -12,11 +12,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Message
 
-from .. import formats, gate, report
-from ..auth import AuthError
-from ..contributions import check_id, contribution_iri
+from .. import formats
+from ..curation import gate
+from ..curation.auth import AuthError
+from ..curation.contributions import check_id, contribution_iri
 from ..errors import PayloadTooLargeError, ResourceNotFoundError, UnsupportedMediaTypeError
-from ..validation import ValidationOutcome
+from ..validation import report
+from ..validation.outcome import ValidationOutcome
 from .body import read_body
 from .context import app_context, public_base, rewriter
 from .errors import documented
@@ -76,7 +78,7 @@ async def _form_document(request: Request, limit: int) -> tuple[bytes, formats.F
 
 
 def _negotiated_outcome(request: Request, outcome: ValidationOutcome, submitted: bytes, status: int | None = None) -> Response:
-    from ..negotiation import negotiate
+    from ..publishing.negotiation import negotiate
 
     fmt = negotiate(request.headers.get("accept"), REPORT_OFFERS)
     code = status or (400 if outcome.errors else 200)

@@ -11,8 +11,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from .. import report
-from ..auth import AuthError
+from ..curation.auth import AuthError
+from ..curation.gate import RejectedError, WriteFailedError
 from ..errors import (
     BadInputError,
     LinkedDataError,
@@ -26,8 +26,8 @@ from ..errors import (
     UpstreamError,
 )
 from ..formats import HTML, Format
-from ..gate import RejectedError, WriteFailedError
-from ..negotiation import negotiate
+from ..publishing.negotiation import negotiate
+from ..validation import report
 from .context import public_base, rewriter
 from .middleware import allowed_methods
 from .pages import render

@@ -9,11 +9,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from .. import formats
-from ..describe import is_iri
 from ..errors import ResourceNotFoundError
 from ..namespaces import GRAPH
-from ..negotiation import negotiate_language
-from ..serialize import serialize
+from ..publishing.describe import is_iri
+from ..publishing.negotiation import negotiate_language
+from ..publishing.serialize import serialize
 from .context import app_context, public_base, rewriter
 from .pages import LANGUAGES, PageBuilder, render
 from .representation import representation

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..namespaces import BASE, BC
-from ..rewrite import IriRewriter
-from ..store import Store
+from ..publishing.rewrite import IriRewriter
+from ..store.base import Store
 from .pages import PageBuilder
 
 INSTANCE_LIMIT = 60

@@ -18,7 +18,7 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..dataset import Dataset
+from ..store.dataset import Dataset
 from .context import public_base
 from .representation import GZIP_ETAG_SUFFIX
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..describe import best_label
 from ..namespaces import BC, GRAPH, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS
-from ..rewrite import IriRewriter
-from ..store import EmbeddedStore, Store
+from ..publishing.describe import best_label
+from ..publishing.rewrite import IriRewriter
+from ..store.base import Store
+from ..store.embedded import EmbeddedStore
 from .pages import compact
 
 

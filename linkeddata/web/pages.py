@@ -10,10 +10,10 @@ from pathlib import Path
 import jinja2
 import pyoxigraph as ox
 
-from ..describe import LABEL_PROPERTIES, Description, best_label, pick_label
 from ..namespaces import BASE, BC, DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
-from ..rewrite import IriRewriter
-from ..store import Store
+from ..publishing.describe import LABEL_PROPERTIES, Description, best_label, pick_label
+from ..publishing.rewrite import IriRewriter
+from ..store.base import Store
 
 LANGUAGES = ("en", "vi", "zh")
 _TEMPLATES = Path(__file__).parent / "templates"

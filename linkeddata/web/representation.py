@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..formats import Format
-from ..rewrite import iri_to_uri
+from ..publishing.rewrite import iri_to_uri
 
 CACHE_CONTROL = "public, max-age=300"
 GZIP_ETAG_SUFFIX = "-gzip"

@@ -9,12 +9,12 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from .. import formats
-from ..describe import describe, exists
 from ..errors import ResourceNotFoundError
 from ..namespaces import BASE, GRAPH, ONTOLOGY_VERSION
-from ..negotiation import negotiate, negotiate_language
-from ..rewrite import iri_to_uri
-from ..serialize import serialize
+from ..publishing.describe import describe, exists
+from ..publishing.negotiation import negotiate, negotiate_language
+from ..publishing.rewrite import iri_to_uri
+from ..publishing.serialize import serialize
 from .context import app_context, document_url, public_base, rewriter
 from .errors import documented
 from .pages import LANGUAGES, PageBuilder, render
@@ -132,7 +132,7 @@ def _graph_document(request: Request, graph: str, name: str, extension: str | No
     def build() -> tuple[bytes, bool, str]:
         if fmt is not formats.HTML:
             return serialize(list(store.quads(graph=graph)), fmt, rw), False, ""
-        from .ontology_page import build as document  # deferred: only the HTML path needs it
+        from .ontology_page import build as document
 
         return render(template, doc=document(store, rw, lang, graph), lang=lang, alternates=alternates,
                       base=public_base(request)), False, ""

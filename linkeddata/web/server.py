@@ -9,9 +9,9 @@ from typing import Any
 
 import uvicorn
 
-from ..dataset import Dataset
 from ..errors import LinkedDataError
 from ..settings import Settings
+from ..store.dataset import Dataset
 
 _SETTINGS_ENV = "LINKEDDATA_SETTINGS_JSON"
 

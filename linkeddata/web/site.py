@@ -15,9 +15,9 @@ from starlette.responses import RedirectResponse, Response
 from .. import formats
 from ..errors import ResourceNotFoundError
 from ..namespaces import BASE, DATASET_IRI
-from ..negotiation import negotiate_language
-from ..serialize import jsonld_context
-from ..void import DUMP_FORMATS, dump_path
+from ..publishing.negotiation import negotiate_language
+from ..publishing.serialize import jsonld_context
+from ..publishing.void import DUMP_FORMATS, dump_path
 from .context import app_context, document_url, public_base, rewriter
 from .errors import documented
 from .home import build_home

@@ -17,14 +17,18 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 
-from .. import formats, sparql
+from .. import formats
 from ..errors import BadInputError, LinkedDataError, PayloadTooLargeError, QueryRefusedError, QueryTimeoutError
-from ..negotiation import negotiate
-from ..querypool import QueryPool
-from ..rewrite import IriRewriter
-from ..serialize import public_prefixes
+from ..isolation.pool import QueryPool
+from ..publishing.negotiation import negotiate
+from ..publishing.rewrite import IriRewriter
+from ..publishing.serialize import public_prefixes
 from ..settings import Settings
-from ..store import EmbeddedStore, Store
+from ..sparql.description import example_queries, service_description
+from ..sparql.query import QueryShape, ResultKind, check_query, dataset_for
+from ..sparql.service import QueryJob, QueryOutcome, execute, offers_for, write_graph
+from ..store.base import Store
+from ..store.embedded import EmbeddedStore
 from .body import read_body, utf8
 from .context import app_context, rewriter
 from .errors import documented, status_for
@@ -173,8 +177,8 @@ async def _respond(request: Request, params: ProtocolRequest) -> Response:
         return await _service_description(request, params)
     settings = app_context(request).settings
     public = rewriter(request)
-    shape = sparql.check_query(public.text_to_canonical(params.query), settings.service_allowlist)
-    fmt = _choose(request, params, sparql.offers_for(shape.kind))
+    shape = check_query(public.text_to_canonical(params.query), settings.service_allowlist)
+    fmt = _choose(request, params, offers_for(shape.kind))
     if fmt is formats.HTML:
         return await _html_with_results(request, params, shape)
     outcome = await _run(request, params, shape, fmt)
@@ -189,14 +193,14 @@ def _choose(request: Request, params: ProtocolRequest, offers: Sequence[formats.
     return negotiate(request.headers.get("accept"), choices)
 
 
-async def _run(request: Request, params: ProtocolRequest, shape: sparql.QueryShape,
-               fmt: formats.Format) -> sparql.QueryOutcome:
+async def _run(request: Request, params: ProtocolRequest, shape: QueryShape,
+               fmt: formats.Format) -> QueryOutcome:
     assert params.query is not None
     settings = app_context(request).settings
     public = rewriter(request)
-    dataset = sparql.dataset_for([public.to_canonical(g) for g in params.default_graphs],
+    dataset = dataset_for([public.to_canonical(g) for g in params.default_graphs],
                                  [public.to_canonical(g) for g in params.named_graphs], shape)
-    job = sparql.QueryJob(public.text_to_canonical(params.query), dataset, shape.kind, fmt.name,
+    job = QueryJob(public.text_to_canonical(params.query), dataset, shape.kind, fmt.name,
                           public.public_base, settings.max_result_rows)
     store = app_context(request).dataset.store
     if not isinstance(store, EmbeddedStore):
@@ -204,7 +208,7 @@ async def _run(request: Request, params: ProtocolRequest, shape: sparql.QuerySha
     return await _pool(request, store).run_async(job, settings.query_timeout)
 
 
-async def _remote(request: Request, store: Store, job: sparql.QueryJob, timeout: float) -> sparql.QueryOutcome:
+async def _remote(request: Request, store: Store, job: QueryJob, timeout: float) -> QueryOutcome:
     """A remote store runs the query itself, on threads of its own (slow remote queries never take the threads
     the pages need) and within one total deadline (httpx's timeouts are per phase of a request)."""
     state = request.app.state
@@ -215,7 +219,7 @@ async def _remote(request: Request, store: Store, job: sparql.QueryJob, timeout:
             state.remote_sparql_executor = executor
     loop = asyncio.get_running_loop()
     try:
-        return await asyncio.wait_for(loop.run_in_executor(executor, sparql.execute, store, job), timeout + 1)
+        return await asyncio.wait_for(loop.run_in_executor(executor, execute, store, job), timeout + 1)
     except TimeoutError:
         raise QueryTimeoutError(f"The remote store did not answer within {timeout} s.") from None
 
@@ -231,7 +235,7 @@ def _pool(request: Request, store: EmbeddedStore) -> QueryPool:
     return pool
 
 
-def _result_headers(outcome: sparql.QueryOutcome, settings: Settings) -> dict[str, str]:
+def _result_headers(outcome: QueryOutcome, settings: Settings) -> dict[str, str]:
     headers = {"Vary": "Accept"}
     if outcome.truncated:
         headers["X-Result-Truncated"] = "true"
@@ -247,14 +251,14 @@ async def _service_description(request: Request, params: ProtocolRequest) -> Res
     ctx = app_context(request)
     public = rewriter(request)
     graphs = await run_in_threadpool(ctx.dataset.store.graph_names)  # a remote store answers over HTTP
-    triples = sparql.service_description(public.public_base + "sparql", graphs, ctx.settings.service_allowlist)
-    body = sparql.write_graph(triples, fmt, public)
+    triples = service_description(public.public_base + "sparql", graphs, ctx.settings.service_allowlist)
+    body = write_graph(triples, fmt, public)
     return Response(body, media_type=fmt.content_type, headers={"Vary": "Accept"})
 
 
 # --- The HTML query page ----------------------------------------------------------------------------------
 
-async def _html_with_results(request: Request, params: ProtocolRequest, shape: sparql.QueryShape) -> Response:
+async def _html_with_results(request: Request, params: ProtocolRequest, shape: QueryShape) -> Response:
     """Run the query for the page (SPARQL JSON or Turtle underneath) and show results or the error."""
     underlying = formats.TURTLE if shape.kind == "graph" else formats.SPARQL_JSON
     try:
@@ -270,7 +274,7 @@ async def _html_with_results(request: Request, params: ProtocolRequest, shape: s
     return _page(request, params, results, headers=_result_headers(outcome, settings))
 
 
-def _page_results(outcome: sparql.QueryOutcome, public: IriRewriter) -> dict[str, object]:
+def _page_results(outcome: QueryOutcome, public: IriRewriter) -> dict[str, object]:
     if outcome.kind == "graph":
         return {"graph": outcome.body.decode("utf-8")}
     data = json.loads(outcome.body)
@@ -316,12 +320,12 @@ def _shorten(iri: str, prefixes: dict[str, str]) -> str:
     return f"<{iri}>"
 
 
-def _downloads(params: ProtocolRequest, kind: sparql.ResultKind) -> list[dict[str, str]]:
+def _downloads(params: ProtocolRequest, kind: ResultKind) -> list[dict[str, str]]:
     """Links to the same results in every format the query form offers."""
     base = [("query", params.query or "")] + [("default-graph-uri", g) for g in params.default_graphs] + \
         [("named-graph-uri", g) for g in params.named_graphs]
     return [{"label": f.label, "name": f.name, "href": "?" + urlencode([*base, ("format", f.name)])}
-            for f in sparql.offers_for(kind)]
+            for f in offers_for(kind)]
 
 
 def _page(request: Request, params: ProtocolRequest, results: dict[str, object], *, status: int = 200,
@@ -330,7 +334,7 @@ def _page(request: Request, params: ProtocolRequest, results: dict[str, object],
     public = rewriter(request)
     prefixes = public_prefixes(public)
     examples = [{"question": e.question, "href": "?" + urlencode({"query": public_text(e.text, public)})}
-                for e in sparql.example_queries(settings.root / "queries")]
+                for e in example_queries(settings.root / "queries")]
     body = render("sparql.html", lang="en", base=public.public_base, alternates=[],
                   endpoint=public.public_base + "sparql", timeout=f"{settings.query_timeout:g}",
                   query=_starter(prefixes) if params.query is None else params.query, examples=examples,

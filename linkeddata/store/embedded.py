@@ -1,79 +1,18 @@
-"""The RDF store the server reads: the interface every backend offers, and the embedded default (pyoxigraph)."""
+"""The embedded store (pyoxigraph, in process): the zero-setup default."""
 
 from __future__ import annotations
 
 import contextlib
 import itertools
-import threading
-import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Protocol
 
 import pyoxigraph as ox
 
+from .base import QueryResult, Subject, Term, WriteClock
+
 MAX_BLANK_CLOSURE = 10_000
 """Most blank-node triples a description carries along (a guard against pathological data)."""
-QueryResult = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples | list[ox.Triple]
-"""A graph result is QueryTriples from pyoxigraph, or a list of triples read from a remote store."""
-Subject = ox.NamedNode | ox.BlankNode | ox.Triple
-Term = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
-
-
-class Store(Protocol):
-    """What the server needs from a store. Graph names are plain IRI strings."""
-
-    @property
-    def generation(self) -> int:
-        """Increases with every write, so caches and ETags can tell the data changed."""
-
-    @property
-    def last_modified(self) -> float:
-        """POSIX time of the last write (or of the load)."""
-
-    def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
-              obj: Term | None = None, graph: str | None = None, limit: int | None = None) -> Iterator[ox.Quad]:
-        """Quads matching the pattern, across all graphs unless ``graph`` is given; at most ``limit``."""
-
-    def query(self, sparql: str, *, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, union_default: bool = True) -> QueryResult:
-        """Run a read-only SPARQL query; the default graph is the union of all graphs unless named."""
-
-    def graph_names(self) -> list[str]: ...
-
-    def blank_closure(self, subject: ox.NamedNode) -> list[ox.Quad]:
-        """The quads of the blank nodes reachable from ``subject`` through blank nodes only."""
-
-    def quads_for(self, subjects: Sequence[ox.NamedNode], predicates: Sequence[ox.NamedNode]) -> list[ox.Quad]:
-        """Quads with one of ``subjects`` and one of ``predicates`` (labels of a page's links, in one go)."""
-
-    def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        """Atomically set the content of one named graph."""
-
-    def drop_graph(self, graph: str) -> None: ...
-
-    def __len__(self) -> int: ...
-
-
-class WriteClock:
-    """What a store's readers (ETags, caches, query workers) learn of its writes: a counter and a time."""
-
-    def __init__(self) -> None:
-        self._generation = 0
-        self._last_modified = time.time()
-        self._write_lock = threading.Lock()
-
-    @property
-    def generation(self) -> int:
-        return self._generation
-
-    @property
-    def last_modified(self) -> float:
-        return self._last_modified
-
-    def _touch(self) -> None:
-        self._generation += 1
-        self._last_modified = time.time()
 
 
 class EmbeddedStore(WriteClock):

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator, Sequence
 import httpx
 import pyoxigraph as ox
 
-from .errors import BadInputError, QueryTimeoutError, StoreUnavailableError, UpstreamError
-from .store import QueryResult, Subject, Term, WriteClock
+from ..errors import BadInputError, QueryTimeoutError, StoreUnavailableError, UpstreamError
+from .base import QueryResult, Subject, Term, WriteClock
 
 RESULTS_JSON = "application/sparql-results+json"
 UNION_PARAMETER: tuple[str, str] = ("union-default-graph", "")

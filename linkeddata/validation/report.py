@@ -11,11 +11,13 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from . import formats
-from .namespaces import BASE, RDF, SH, XSD
-from .rewrite import IriRewriter
-from .serialize import serialize
-from .validation import SEVERITIES, ValidationOutcome, ValidationResult, show, to_oxigraph
+from .. import formats
+from ..namespaces import BASE, RDF, SH, XSD
+from ..publishing.rewrite import IriRewriter
+from ..publishing.serialize import serialize
+from .outcome import SEVERITIES, ValidationOutcome, ValidationResult
+from .presenting import show
+from .rdflib_terms import to_oxigraph
 
 TEXT, JSON = "text", "json"
 REPORT_FORMATS: tuple[str, ...] = (TEXT, JSON, *(f.name for f in formats.RDF_FORMATS))

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
 
-from .errors import (
+from ..errors import (
     BadInputError,
     LinkedDataError,
     PayloadTooLargeError,
@@ -27,8 +27,8 @@ from .errors import (
     QueryTimeoutError,
     UnknownFormatError,
 )
-from .sparql import QueryFailedError, QueryJob, QueryOutcome, execute
-from .store import EmbeddedStore
+from ..sparql.service import QueryFailedError, QueryJob, QueryOutcome, execute
+from ..store.embedded import EmbeddedStore
 
 log = logging.getLogger(__name__)
 

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import ResourceNotFoundError
-from .namespaces import BASE, DCTERMS, FOAF, GRAPH, PROV, RDF, RDFS, XSD
+from ..errors import ResourceNotFoundError
+from ..namespaces import BASE, DCTERMS, FOAF, GRAPH, PROV, RDF, RDFS, XSD
 
 FOLDER_NAME = "contributions"
 WITHDRAWN = "withdrawn"

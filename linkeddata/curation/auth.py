@@ -9,7 +9,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import LinkedDataError
+from ..errors import LinkedDataError
 
 TOKENS_ENV = "LINKEDDATA_TOKENS"
 """Environment variable with ``name:sha256-hex`` entries separated by commas or newlines."""

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import formats
-from .contributions import FOLDER_NAME as CONTRIBUTIONS
-from .errors import RdfSyntaxError
-from .namespaces import BASE, GRAPH
-from .store import EmbeddedStore
+from .. import formats
+from ..curation.contributions import FOLDER_NAME as CONTRIBUTIONS
+from ..errors import RdfSyntaxError
+from ..namespaces import BASE, GRAPH
+from .embedded import EmbeddedStore
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from collections.abc import Sequence
 import pyoxigraph as ox
 import rdflib
 
-from . import formats
-from .namespaces import PREFIXES
+from .. import formats
+from ..namespaces import PREFIXES
 from .rewrite import IriRewriter
 
 

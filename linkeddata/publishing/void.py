@@ -6,9 +6,9 @@ import datetime as dt
 
 import pyoxigraph as ox
 
-from . import formats
-from .namespaces import BASE, DATASET_IRI, DCAT, DCTERMS, FOAF, GRAPH, ONTOLOGY_IRI, RDF, RDFS, VOID, XSD
-from .store import Store
+from .. import formats
+from ..namespaces import BASE, DATASET_IRI, DCAT, DCTERMS, FOAF, GRAPH, ONTOLOGY_IRI, RDF, RDFS, VOID, XSD
+from ..store.base import Store
 
 VOID_GRAPH = str(GRAPH["void"])
 TITLE = "Vietnam–China border-locality cooperation"

@@ -10,8 +10,8 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from .namespaces import RDFS, SKOS
-from .store import Store
+from ..namespaces import RDFS, SKOS
+from ..store.base import Store
 
 LABEL_PROPERTIES = (ox.NamedNode(str(SKOS.prefLabel)), ox.NamedNode(str(RDFS.label)))
 PAGE_SIZE = 1000

@@ -9,7 +9,7 @@ from urllib.parse import quote
 
 import pyoxigraph as ox
 
-from .namespaces import BASE
+from ..namespaces import BASE
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,16 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from . import formats
+from .. import formats
+from ..errors import BadInputError, LinkedDataError, PayloadTooLargeError, RdfSyntaxError
+from ..store.base import Store, Subject, Term
+from ..store.dataset import Dataset
+from ..store.loading import parse_file
+from ..validation.outcome import ValidationOutcome
+from ..validation.schema import load_schema
+from ..validation.syntax import parse_untrusted
+from ..validation.validate import validate_contribution
 from .contributions import Contribution, graph_iri
-from .dataset import Dataset
-from .errors import BadInputError, LinkedDataError, PayloadTooLargeError, RdfSyntaxError
-from .loading import parse_file
-from .store import Store, Subject, Term
-from .validation import ValidationOutcome, load_schema, parse_untrusted, validate_contribution
 
 ACCEPTED_SYNTAXES: tuple[formats.Format, ...] = (formats.TURTLE, formats.N_TRIPLES)
 """Contributions are stored as Turtle: Turtle itself, or N-Triples (a subset of it)."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .errors import NotAcceptableError
-from .formats import Format
+from ..errors import NotAcceptableError
+from ..formats import Format
 
 
 @dataclass(frozen=True)

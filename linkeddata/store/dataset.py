@@ -9,16 +9,16 @@ import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import formats
-from .contributions import ContributionFolder, graph_iri
-from .errors import LinkedDataError, RdfSyntaxError, StoreUnavailableError, UpstreamError
+from .. import formats
+from ..curation.contributions import ContributionFolder, graph_iri
+from ..errors import LinkedDataError, RdfSyntaxError, StoreUnavailableError, UpstreamError
+from ..publishing.rewrite import IriRewriter
+from ..publishing.serialize import serialize
+from ..publishing.void import VOID_GRAPH, void_triples
+from ..settings import Settings
+from .embedded import EmbeddedStore
 from .loading import load_sources, parse_file, rdf_files
 from .remote import RemoteStore
-from .rewrite import IriRewriter
-from .serialize import serialize
-from .settings import Settings
-from .store import EmbeddedStore
-from .void import VOID_GRAPH, void_triples
 
 log = logging.getLogger(__name__)
 MAX_CACHED_DUMPS = 8

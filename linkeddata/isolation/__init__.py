@@ -1,0 +1,1 @@
+"""Running untrusted work (SPARQL queries) in worker processes with deadlines."""

@@ -1,0 +1,1 @@
+"""Publishing resources: describing them, content negotiation, serialising, IRI rewriting, the VoID description."""

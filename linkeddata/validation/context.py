@@ -1,0 +1,59 @@
+"""The focused data graph: the existing triples a contribution needs around it, never the whole store."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pyoxigraph as ox
+
+from ..namespaces import RDF, RDFS, SH, SKOS
+from .schema import Schema
+from .sources import TripleSource
+
+_SUMMARY_PREDICATES = (ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.prefLabel)))
+
+
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+
+
+def context_for(existing: TripleSource, triples: Sequence[ox.Triple], hops: int = 1) -> list[ox.Triple]:
+    """Existing triples a contribution needs around it, never the whole store: the outgoing triples of the
+    resources it describes (and of blank nodes they reach), and the types and labels of what they point to.
+    ``hops=2`` also brings the outgoing triples of those objects, for shapes that look one step further."""
+    found: dict[ox.Triple, None] = {}
+    described: set[ox.NamedNode | ox.BlankNode] = set()
+    layer: set[ox.NamedNode | ox.BlankNode] = {t.subject for t in triples}  # type: ignore[misc]
+    pointed: set[ox.NamedNode] = {t.object for t in triples if isinstance(t.object, ox.NamedNode)
+                                  and t.predicate != RDF_TYPE}
+    for _ in range(hops):
+        layer = _describe(existing, layer - described, described, found)
+    for node in (layer | pointed) - described:
+        for predicate in _SUMMARY_PREDICATES:
+            found.update((q.triple, None) for q in existing.quads(node, predicate))
+    return list(found)
+
+
+def _describe(existing: TripleSource, nodes: set[ox.NamedNode | ox.BlankNode], described: set[ox.NamedNode | ox.BlankNode],
+              found: dict[ox.Triple, None]) -> set[ox.NamedNode | ox.BlankNode]:
+    """Add the outgoing triples of ``nodes`` (following blank nodes); return the IRIs they point to."""
+    pending = list(nodes)
+    reached: set[ox.NamedNode | ox.BlankNode] = set()
+    while pending:
+        node = pending.pop()
+        if node in described:
+            continue
+        described.add(node)
+        for quad in existing.quads(node):
+            found[quad.triple] = None
+            if isinstance(quad.object, ox.BlankNode):
+                pending.append(quad.object)
+            elif isinstance(quad.object, ox.NamedNode) and quad.predicate != RDF_TYPE:
+                reached.add(quad.object)
+    return reached
+
+
+def context_hops(schema: Schema) -> int:
+    """Shapes that validate the objects of a property (sh:node, qualified shapes, nested properties) need them."""
+    deeper = (SH.node, SH.qualifiedValueShape)
+    nested = any(True for s in schema.shapes.subjects(SH.property) if (s, SH.path, None) in schema.shapes)
+    return 2 if nested or any(True for p in deeper for _ in schema.shapes.triples((None, p, None))) else 1
