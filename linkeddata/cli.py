@@ -29,6 +29,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_root(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--root", type=Path, help="folder holding ontology/, shapes/ and data/")
+
+
 def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     validate = commands.add_parser(
         "validate", help="check RDF files (default: all of <root>/data) and report problems",
@@ -40,7 +44,7 @@ def _add_validate(commands: argparse._SubParsersAction[argparse.ArgumentParser])
     validate.add_argument("--format", default=report.TEXT, choices=report.REPORT_FORMATS,
                           help="report as text (default), JSON, or a SHACL validation report in an RDF syntax")
     validate.add_argument("--strict", action="store_true", help="warnings fail too (exit 1)")
-    validate.add_argument("--root", type=Path, help="folder holding ontology/, shapes/ and data/")
+    _add_root(validate)
     validate.set_defaults(handler=_validate)
 
 
@@ -51,7 +55,7 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--public-url", help="origin (and path) clients reach us at; IRIs are rewritten to it")
     serve.add_argument("--workers", type=int)
     serve.add_argument("--trust-proxy", action="store_true", default=None, help="honour X-Forwarded-Proto/Host")
-    serve.add_argument("--root", type=Path, help="folder holding ontology/, shapes/ and data/")
+    _add_root(serve)
     serve.add_argument("--query-timeout", type=float, metavar="S", help="seconds a SPARQL query may run")
     serve.add_argument("--tokens-file", type=Path, help="write tokens, one 'name:sha256-hex' per line")
     serve.add_argument("--sparql-endpoint", help="serve a remote SPARQL 1.1 store instead of the embedded one")
@@ -66,7 +70,7 @@ def _add_load(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
                     "in its own named graph (graph/ontology, graph/shapes, graph/data/<file>, "
                     "graph/contribution/<id>); each graph is dropped first, so running it again changes nothing.")
     load.add_argument("--update-endpoint", required=True, help="the store's SPARQL 1.1 update endpoint")
-    load.add_argument("--root", type=Path, help="folder holding ontology/, shapes/ and data/")
+    _add_root(load)
     load.add_argument("--timeout", type=float, default=300.0, help="seconds for each update request")
     load.set_defaults(handler=_load)
 
@@ -95,7 +99,7 @@ def _add_contributions(commands: argparse._SubParsersAction[argparse.ArgumentPar
     contrib = commands.add_parser("contributions", help="list, show or withdraw accepted contributions (operator)")
     contrib.add_argument("action", choices=["list", "show", "withdraw"])
     contrib.add_argument("id", nargs="?", help="the contribution (for show and withdraw)")
-    contrib.add_argument("--root", type=Path, help="folder holding ontology/, shapes/ and data/")
+    _add_root(contrib)
     contrib.set_defaults(handler=_contributions)
 
 

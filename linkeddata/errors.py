@@ -58,6 +58,10 @@ class PayloadTooLargeError(BadInputError):
     """A request body or query is over the configured limit."""
 
 
+class UriTooLongError(PayloadTooLargeError):
+    """A request's URI is over the limit (a long query sent by GET): 414, send it by POST."""
+
+
 class UnsupportedMediaTypeError(BadInputError):
     """A request body's Content-Type is not one we read (415)."""
 

@@ -23,6 +23,9 @@ class Format:
     """File extension without the dot (``doc/x.ttl``)."""
     aliases: tuple[str, ...] = ()
     """Other media types we accept in Accept/Content-Type but never send."""
+    other_names: tuple[str, ...] = ()
+    """Other names clients use for it, in ``?format=`` and as file extensions (SPARQLWrapper sends ``format=xml``
+    on a CONSTRUCT; ``.owl`` files are RDF/XML). A format's own name or extension always wins over another's alias."""
     textual: bool = True
     """Text formats carry ``charset=utf-8``."""
     oxigraph: ox.RdfFormat | ox.QueryResultsFormat | None = None
@@ -44,14 +47,14 @@ class Format:
         return media_type == self.media_type or media_type in self.aliases
 
 
-TURTLE = Format("turtle", "text/turtle", "Turtle", "ttl", ("application/x-turtle",), oxigraph=ox.RdfFormat.TURTLE,
-                w3c="Turtle")
-JSON_LD = Format("jsonld", "application/ld+json", "JSON-LD", "jsonld", ("application/json",), oxigraph=ox.RdfFormat.JSON_LD,
-                 w3c="JSON-LD")
-RDF_XML = Format("rdfxml", "application/rdf+xml", "RDF/XML", "rdf", ("application/xml", "text/xml"), oxigraph=ox.RdfFormat.RDF_XML,
-                 w3c="RDF_XML")
-N_TRIPLES = Format("ntriples", "application/n-triples", "N-Triples", "nt", ("text/plain",), oxigraph=ox.RdfFormat.N_TRIPLES,
-                   w3c="N-Triples")
+TURTLE = Format("turtle", "text/turtle", "Turtle", "ttl", ("application/x-turtle",), ("n3",),
+                oxigraph=ox.RdfFormat.TURTLE, w3c="Turtle")
+JSON_LD = Format("jsonld", "application/ld+json", "JSON-LD", "jsonld", ("application/json",), ("json", "json-ld"),
+                 oxigraph=ox.RdfFormat.JSON_LD, w3c="JSON-LD")
+RDF_XML = Format("rdfxml", "application/rdf+xml", "RDF/XML", "rdf", ("application/xml", "text/xml"), ("xml", "rdf+xml", "owl"),
+                 oxigraph=ox.RdfFormat.RDF_XML, w3c="RDF_XML")
+N_TRIPLES = Format("ntriples", "application/n-triples", "N-Triples", "nt", ("text/plain",), ("text",),
+                   oxigraph=ox.RdfFormat.N_TRIPLES, w3c="N-Triples")
 N_QUADS = Format("nquads", "application/n-quads", "N-Quads", "nq", (), oxigraph=ox.RdfFormat.N_QUADS, datasets=True,
                  w3c="N-Quads")
 TRIG = Format("trig", "application/trig", "TriG", "trig", (), oxigraph=ox.RdfFormat.TRIG, datasets=True, w3c="TriG")
@@ -66,8 +69,8 @@ SPARQL_JSON = Format("json", "application/sparql-results+json", "SPARQL JSON", "
                      oxigraph=ox.QueryResultsFormat.JSON, w3c="SPARQL_Results_JSON")
 SPARQL_XML = Format("xml", "application/sparql-results+xml", "SPARQL XML", "srx", ("application/xml", "text/xml"),
                     oxigraph=ox.QueryResultsFormat.XML, w3c="SPARQL_Results_XML")
-SPARQL_CSV = Format("csv", "text/csv", "CSV", "csv", (), oxigraph=ox.QueryResultsFormat.CSV, w3c="SPARQL_Results_CSV")
-SPARQL_TSV = Format("tsv", "text/tab-separated-values", "TSV", "tsv", (), oxigraph=ox.QueryResultsFormat.TSV,
+SPARQL_CSV = Format("csv", "text/csv", "CSV", "csv", oxigraph=ox.QueryResultsFormat.CSV, w3c="SPARQL_Results_CSV")
+SPARQL_TSV = Format("tsv", "text/tab-separated-values", "TSV", "tsv", oxigraph=ox.QueryResultsFormat.TSV,
                     w3c="SPARQL_Results_TSV")
 SELECT_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML, SPARQL_CSV, SPARQL_TSV)
 ASK_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML)
@@ -75,22 +78,36 @@ ASK_FORMATS: tuple[Format, ...] = (SPARQL_JSON, SPARQL_XML)
 READABLE_RDF: tuple[Format, ...] = (TURTLE, N_TRIPLES, JSON_LD, RDF_XML, N_QUADS, TRIG)
 """Syntaxes accepted as input (validator, contributions)."""
 
+JSON_SUMMARY = Format("json", "application/json", "JSON summary", "json")
+"""A validation's outcome for programs (``POST /validate``, the writes' answers)."""
+PLAIN_TEXT = Format("text", "text/plain", "Plain text", "txt")
+"""Error messages for everyone but browsers."""
+SITEMAP = Format("sitemap", "application/xml", "Sitemap", "xml")
+
+
+def gzipped(fmt: Format) -> Format:
+    """The gzip-compressed file of a format (the dumps' ``.ttl.gz``): its own media type and extension."""
+    return Format(fmt.name + ".gz", "application/gzip", fmt.label + " (gzip)", fmt.extension + ".gz", textual=False)
+
 
 def by_name(name: str, choices: tuple[Format, ...] = DOCUMENT_FORMATS) -> Format:
-    """The format called ``name`` (``turtle``) or with that extension (``ttl``) among ``choices``."""
-    for fmt in choices:
-        if name in (fmt.name, fmt.extension):
-            return fmt
-    offered = ", ".join(f.name for f in choices)
-    raise UnknownFormatError(f"Unknown format {name!r}; choose one of: {offered}")
+    """The format called ``name`` (``turtle``), with that extension (``ttl``) or, failing those, that other name
+    (``n3``) among ``choices``."""
+    wanted = name.strip().lower()
+    found = next((f for f in choices if wanted in (f.name, f.extension)), None)
+    found = found or next((f for f in choices if wanted in f.other_names), None)
+    if found is None:
+        offered = ", ".join(f.name for f in choices)
+        raise UnknownFormatError(f"Unknown format {name!r}; choose one of: {offered}")
+    return found
 
 
 def by_extension(extension: str, choices: tuple[Format, ...] = READABLE_RDF) -> Format | None:
-    """The format a file extension (without dot, case-insensitive) names, or None."""
-    ext = extension.lower().lstrip(".")
-    aliases = {"n3": "ttl", "json": "jsonld", "owl": "rdf", "xml": "rdf"}
-    ext = aliases.get(ext, ext)
-    return next((f for f in choices if f.extension == ext), None)
+    """The format a file extension (with or without its dot, any case) names among ``choices``, or None."""
+    try:
+        return by_name(extension.lstrip("."), choices)
+    except UnknownFormatError:
+        return None
 
 
 def by_media_type(media_type: str, choices: tuple[Format, ...] = READABLE_RDF) -> Format | None:
@@ -99,20 +116,10 @@ def by_media_type(media_type: str, choices: tuple[Format, ...] = READABLE_RDF) -
     return next((f for f in choices if f.accepts_media_type(bare)), None)
 
 
-PARAMETER_ALIASES = {"xml": "rdfxml", "rdf+xml": "rdfxml", "json": "jsonld", "json-ld": "jsonld", "n3": "turtle",
-                     "nt": "ntriples", "text": "ntriples"}
-"""Names clients send in ``?format=`` for RDF (SPARQLWrapper sends ``format=xml`` on a CONSTRUCT)."""
-
-
 def from_parameter(value: str, choices: tuple[Format, ...]) -> Format:
-    """A ``?format=`` value among ``choices``: a name, an extension, a media type, or a common RDF alias."""
-    name = value.strip().lower()
-    if "/" in name:
-        by_type = by_media_type(name, choices)
+    """A ``?format=`` value among ``choices``: a name, an extension, a media type, or another name for one."""
+    if "/" in value:
+        by_type = by_media_type(value, choices)
         if by_type is not None:
             return by_type
-    if any(f in RDF_FORMATS for f in choices) and name in PARAMETER_ALIASES:
-        aliased = PARAMETER_ALIASES[name]
-        if any(aliased == f.name for f in choices):
-            name = aliased
-    return by_name(name, choices)
+    return by_name(value, choices)

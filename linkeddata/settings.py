@@ -36,6 +36,15 @@ class Settings:
     """Largest contribution or validation request body."""
     max_contribution_triples: int = 20_000
     """Most triples one contribution may hold: SHACL validation costs ~0.1 ms a triple, so this bounds its time."""
+    max_document_depth: int = 1_000
+    """Deepest nesting read from a submitted RDF document (XML elements; parsers' time or stack grows with it)."""
+    max_query_nesting: int = 200
+    """Deepest nesting of ``{…}`` and ``(…)`` in a SPARQL query: the engine's recursion would exhaust a worker's
+    stack far below what a query page allows (3,000 nested sub-queries crash it), so deeper is a client's 400."""
+    max_blank_closure: int = 10_000
+    """Most blank-node triples a description carries along (a guard against pathological data)."""
+    description_page_size: int = 1_000
+    """Triples (outgoing plus incoming) per page of a resource's description."""
     sparql_endpoint: str | None = None
     """A remote SPARQL 1.1 query endpoint to serve instead of the embedded store."""
     remote_cache_seconds: float = 10.0
@@ -71,14 +80,21 @@ class Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})  # type: ignore[arg-type]
 
 
+_CASTS: dict[str, Callable[[str], object]] = {
+    "int": int, "float": float, "str": str, "str | None": str, "Path": Path, "Path | None": Path,
+    "bool": lambda v: v.lower() in ("1", "true", "yes"),
+    "tuple[str, ...]": lambda v: tuple(filter(None, v.split())),
+}
+"""How an environment variable's text becomes a setting, by the setting's declared type."""
+
+
 def from_env(environ: dict[str, str] | None = None) -> Settings:
     """Settings with ``LINKEDDATA_<NAME>`` environment variables applied over the defaults."""
     env = os.environ if environ is None else environ
-    settings = Settings()
-    casts: dict[str, Callable[[str], object]] = {"root": Path, "port": int, "workers": int, "query_timeout": float, "remote_cache_seconds": float, "query_workers": int,
-             "max_query_length": int, "max_result_rows": int, "max_body_bytes": int, "max_contribution_triples": int, "tokens_file": Path,
-             "trust_proxy": lambda v: v.lower() in ("1", "true", "yes"),
-             "service_allowlist": lambda v: tuple(filter(None, v.split())), "host": str, "public_url": str, "sparql_endpoint": str, "update_endpoint": str}
-    changes = {name: cast(env[f"LINKEDDATA_{name.upper()}"]) for name, cast in casts.items()
-               if f"LINKEDDATA_{name.upper()}" in env}
-    return replace(settings, **changes)  # type: ignore[arg-type]
+    changes = {f.name: _CASTS[str(f.type)](env[f"LINKEDDATA_{f.name.upper()}"]) for f in fields(Settings)
+               if f"LINKEDDATA_{f.name.upper()}" in env}
+    return replace(Settings(), **changes)  # type: ignore[arg-type]
+
+
+DEFAULTS = Settings()
+"""The defaults, for functions whose limits a caller may leave unset (the one place they are written is above)."""

@@ -16,11 +16,11 @@ TOKENS_ENV = "LINKEDDATA_TOKENS"
 
 
 class AuthError(LinkedDataError):
-    """A write came without a valid token (401), or writes are disabled on this server (403)."""
+    """A write came without a valid token (401)."""
 
-    def __init__(self, message: str, *, disabled: bool = False) -> None:
-        self.disabled = disabled
-        super().__init__(message)
+
+class WritesDisabledError(AuthError):
+    """Writes are disabled on this server: no token is configured (403)."""
 
 
 @dataclass(frozen=True)
@@ -75,7 +75,7 @@ class TokenRegistry:
     def authenticate(self, authorization: str | None) -> str:
         """The name of the token in an ``Authorization: Bearer`` header, or AuthError."""
         if not self.enabled:
-            raise AuthError("Writes are disabled on this server: no write token is configured.", disabled=True)
+            raise WritesDisabledError("Writes are disabled on this server: no write token is configured.")
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthError("A write needs an 'Authorization: Bearer <token>' header.")

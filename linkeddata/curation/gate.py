@@ -10,13 +10,13 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from .. import formats
-from ..errors import BadInputError, LinkedDataError, PayloadTooLargeError, RdfSyntaxError
+from ..errors import BadInputError, LinkedDataError
+from ..settings import Settings
 from ..store.base import Store, Subject, Term
 from ..store.dataset import Dataset
 from ..store.loading import parse_file
 from ..validation.outcome import ValidationOutcome
 from ..validation.schema import load_schema
-from ..validation.syntax import parse_untrusted
 from ..validation.validate import validate_contribution
 from .contributions import Contribution, graph_iri
 
@@ -33,11 +33,20 @@ class RejectedError(LinkedDataError):
 
 
 class WriteFailedError(LinkedDataError):
-    """The file could not be written (disk full, permission denied); nothing was changed (5xx)."""
+    """The file could not be written (permission denied, read-only); nothing was changed (503)."""
 
     def __init__(self, error: OSError) -> None:
-        self.insufficient_storage = error.errno in (errno.ENOSPC, errno.EDQUOT)
         super().__init__(f"The contribution could not be written: {error.strerror or error}. Nothing was changed.")
+
+
+class InsufficientStorageError(WriteFailedError):
+    """The disk or quota is full; nothing was changed (507)."""
+
+
+def write_failure(error: OSError) -> WriteFailedError:
+    """The error a failed write raises: full storage has its own status."""
+    full = error.errno in (errno.ENOSPC, errno.EDQUOT)
+    return InsufficientStorageError(error) if full else WriteFailedError(error)
 
 
 @dataclass(frozen=True)
@@ -53,25 +62,18 @@ class _WithoutGraph:
                 if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == self.graph))
 
 
-def check(dataset: Dataset, body: bytes, fmt: formats.Format, replacing: str | None = None,
-          max_triples: int | None = None) -> ValidationOutcome:
-    """What ``/validate`` answers: the contribution checked in the context of the current data.
-    Over ``max_triples`` triples it is refused (413) before the costly SHACL step."""
-    if max_triples is not None:
-        try:
-            count = len(parse_untrusted(body, fmt))
-        except RdfSyntaxError:
-            count = 0  # validate_contribution reports the syntax error with its position
-        if count > max_triples:
-            raise PayloadTooLargeError(f"The contribution has {count} triples; at most {max_triples} are validated "
-                                       "at once. Split it, or ask the operator to load it.")
+def check(dataset: Dataset, body: bytes, fmt: formats.Format, settings: Settings,
+          replacing: str | None = None) -> ValidationOutcome:
+    """What ``/validate`` answers: the contribution checked in the context of the current data, within the
+    settings' limits (413 over ``max_contribution_triples``, before the costly SHACL step)."""
     dataset.sync_contributions()
     existing: Store | _WithoutGraph = dataset.store if replacing is None else _WithoutGraph(dataset.store, graph_iri(replacing))
-    return validate_contribution(existing, load_schema(dataset.root), body, fmt, source_name="contribution")
+    return validate_contribution(existing, load_schema(dataset.root), body, fmt, source_name="contribution",
+                                 max_depth=settings.max_document_depth, max_triples=settings.max_contribution_triples)
 
 
-def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, cid: str | None = None,
-           max_triples: int | None = None) -> Contribution:
+def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, settings: Settings,
+           cid: str | None = None) -> Contribution:
     """Validate and, if it conforms, write contribution ``cid`` (new when None) and load it into the store.
     Raises RejectedError (with the outcome) or WriteFailedError; in both cases nothing changed."""
     try:
@@ -80,7 +82,7 @@ def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, cid:
         raise BadInputError(f"The contribution is not UTF-8 (byte {err.start}).") from None
     folder = dataset.contributions
     with folder.lock():
-        outcome = check(dataset, body, fmt, replacing=cid, max_triples=max_triples)
+        outcome = check(dataset, body, fmt, settings, replacing=cid)
         if outcome.errors or not outcome.conforms:
             raise RejectedError(outcome)
         target = cid or folder.new_id()
@@ -88,7 +90,7 @@ def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, cid:
         try:
             record = folder.write(target, text, author)
         except OSError as err:
-            raise WriteFailedError(err) from err
+            raise write_failure(err) from err
         try:
             dataset.store.replace_graph(graph_iri(target), parse_file(folder.path(target)))
         except LinkedDataError:
@@ -104,6 +106,6 @@ def withdraw(dataset: Dataset, cid: str) -> None:
         try:
             folder.withdraw(cid)
         except OSError as err:
-            raise WriteFailedError(err) from err
+            raise write_failure(err) from err
         dataset.store.drop_graph(graph_iri(cid))
         dataset.sync_contributions()

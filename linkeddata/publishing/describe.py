@@ -11,11 +11,10 @@ from typing import TypeVar
 import pyoxigraph as ox
 
 from ..namespaces import RDFS, SKOS
+from ..settings import DEFAULTS
 from ..store.base import Store
 
 LABEL_PROPERTIES = (ox.NamedNode(str(SKOS.prefLabel)), ox.NamedNode(str(RDFS.label)))
-PAGE_SIZE = 1000
-"""Triples (outgoing plus incoming) per page of a description."""
 _T = TypeVar("_T")
 
 
@@ -55,7 +54,8 @@ def exists(store: Store, iri: str) -> bool:
     return is_iri(iri) and next(store.quads(ox.NamedNode(iri), limit=1), None) is not None
 
 
-def describe(store: Store, iri: str, page: int = 1, page_size: int = PAGE_SIZE) -> Description:
+def describe(store: Store, iri: str, page: int = 1, *, page_size: int = DEFAULTS.description_page_size,
+             max_blank_closure: int = DEFAULTS.max_blank_closure) -> Description:
     """Page ``page`` (1-based) of the description of ``iri``; blank-node closure rides with its triple."""
     node = ox.NamedNode(iri)
     wanted = page * page_size + 1  # enough of each side to fill this page and know whether another follows
@@ -69,7 +69,7 @@ def describe(store: Store, iri: str, page: int = 1, page_size: int = PAGE_SIZE) 
     outgoing = [q for q, side in window if side == "out"]
     incoming = [q for q, side in window if side == "in"]
     if any(isinstance(q.object, ox.BlankNode) for q in outgoing):
-        outgoing += store.blank_closure(node)
+        outgoing += store.blank_closure(node, max_blank_closure)
     linked = {q.object for q in outgoing if isinstance(q.object, ox.NamedNode)}
     linked |= {q.subject for q in incoming if isinstance(q.subject, ox.NamedNode)}
     linked.discard(node)

@@ -10,6 +10,7 @@ from typing import Literal
 
 from ..errors import BadInputError, QueryRefusedError
 from ..publishing.describe import is_iri
+from ..settings import DEFAULTS
 
 ResultKind = Literal["solutions", "boolean", "graph"]
 """What a query returns: SELECT gives solutions, ASK a boolean, CONSTRUCT and DESCRIBE a graph."""
@@ -128,9 +129,6 @@ def analyse(query: str) -> QueryShape:
     return QueryShape(form, any(_is_word(tok, "FROM") for tok in tokens), services)
 
 
-MAX_NESTING = 200
-"""Deepest nesting of ``{…}`` and ``(…)`` accepted: the engine's recursion would exhaust a worker's stack
-far below what a query page allows (3,000 nested sub-queries crash it), so deeper is a client's 400."""
 
 
 def nesting_depth(query: str) -> int:
@@ -145,12 +143,12 @@ def nesting_depth(query: str) -> int:
     return deepest
 
 
-def check_query(query: str, service_allowlist: Sequence[str]) -> QueryShape:
+def check_query(query: str, service_allowlist: Sequence[str], max_nesting: int = DEFAULTS.max_query_nesting) -> QueryShape:
     """The query's shape, or ``QueryRefusedError`` for an update or a SERVICE call off the allow-list,
-    or ``BadInputError`` for a query nested deeper than ``MAX_NESTING``."""
+    or ``BadInputError`` for a query nested deeper than ``max_nesting``."""
     depth = nesting_depth(query)
-    if depth > MAX_NESTING:
-        raise BadInputError(f"The query nests groups or expressions {depth} levels deep; at most {MAX_NESTING} "
+    if depth > max_nesting:
+        raise BadInputError(f"The query nests groups or expressions {depth} levels deep; at most {max_nesting} "
                             "are accepted.")
     shape = analyse(query)
     if shape.is_update:

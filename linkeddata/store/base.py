@@ -23,6 +23,10 @@ class Store(Protocol):
     """What the server needs from a store. Graph names are plain IRI strings."""
 
     @property
+    def remote(self) -> bool:
+        """True when the store is another server: it runs queries itself, and others may write to it."""
+
+    @property
     def generation(self) -> int:
         """Increases with every write, so caches and ETags can tell the data changed."""
 
@@ -40,8 +44,8 @@ class Store(Protocol):
 
     def graph_names(self) -> list[str]: ...
 
-    def blank_closure(self, subject: ox.NamedNode) -> list[ox.Quad]:
-        """The quads of the blank nodes reachable from ``subject`` through blank nodes only."""
+    def blank_closure(self, subject: ox.NamedNode, limit: int) -> list[ox.Quad]:
+        """The quads of the blank nodes reachable from ``subject`` through blank nodes only (at most ``limit``)."""
 
     def quads_for(self, subjects: Sequence[ox.NamedNode], predicates: Sequence[ox.NamedNode]) -> list[ox.Quad]:
         """Quads with one of ``subjects`` and one of ``predicates`` (labels of a page's links, in one go)."""
@@ -52,6 +56,22 @@ class Store(Protocol):
     def drop_graph(self, graph: str) -> None: ...
 
     def __len__(self) -> int: ...
+
+
+def graph_term(iri: str) -> str:
+    """A graph name as SPARQL text, validated: nothing a request put in a path can close the IRI."""
+    return str(ox.NamedNode(iri))
+
+
+def insert_data(graph: str, triples: Iterable[ox.Triple]) -> str:
+    """A SPARQL ``INSERT DATA`` of ``triples`` into ``graph`` (terms in N-Triples form, valid SPARQL)."""
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
+    return f"INSERT DATA {{ GRAPH {graph_term(graph)} {{\n{body}\n}} }}"
+
+
+def replace_graph_update(graph: str, triples: Iterable[ox.Triple]) -> str:
+    """One SPARQL update (one transaction) that sets the content of ``graph``: readers see old or new."""
+    return f"DROP SILENT GRAPH {graph_term(graph)} ;\n{insert_data(graph, triples)}"
 
 
 class WriteClock:

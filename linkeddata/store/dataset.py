@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from ..publishing.rewrite import IriRewriter
 from ..publishing.serialize import serialize
 from ..publishing.void import VOID_GRAPH, void_triples
 from ..settings import Settings
+from .base import Store
 from .embedded import EmbeddedStore
 from .loading import load_sources, parse_file, rdf_files
 from .remote import RemoteStore
@@ -44,11 +46,14 @@ class Dump:
 
 @dataclass
 class Dataset:
-    store: EmbeddedStore | RemoteStore
+    store: Store
     root: Path
+    embedded: EmbeddedStore | None = None
+    """The same store when it is the embedded one (query workers fork it); None for a remote store."""
     _contributions_seen: dict[str, tuple[int, int]] = field(default_factory=dict)
     _contributions_folder_mtime: int = -1
     _dumps: dict[tuple[str, str, bool, int], Dump] = field(default_factory=dict)
+    _sync_lock: threading.Lock = field(default_factory=threading.Lock)
 
     @classmethod
     def load(cls, root: Path) -> Dataset:
@@ -59,7 +64,7 @@ class Dataset:
         store = EmbeddedStore()
         load_sources(store, root)
         store.replace_graph(VOID_GRAPH, void_triples(store))
-        dataset = cls(store, root)
+        dataset = cls(store, root, store)
         dataset._contributions_seen = dataset._contribution_files()
         return dataset
 
@@ -97,6 +102,11 @@ class Dataset:
         return (folder.stat().st_mtime_ns if folder.is_dir() else 0) != self._contributions_folder_mtime
 
     def sync_contributions(self) -> bool:
+        """See ``_sync_contributions``; one thread at a time (requests call it from the thread pool)."""
+        with self._sync_lock:
+            return self._sync_contributions()
+
+    def _sync_contributions(self) -> bool:
         """Bring the store in line with ``data/contributions/`` (another process may have written there).
         Cheap when nothing changed: one stat of the folder. Never raises: an unreadable file is logged and
         skipped (its next change is picked up), a remote store that is down leaves the sync for later."""

@@ -9,10 +9,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .base import QueryResult, Subject, Term, WriteClock
-
-MAX_BLANK_CLOSURE = 10_000
-"""Most blank-node triples a description carries along (a guard against pathological data)."""
+from .base import QueryResult, Subject, Term, WriteClock, replace_graph_update
 
 
 class EmbeddedStore(WriteClock):
@@ -21,6 +18,10 @@ class EmbeddedStore(WriteClock):
     def __init__(self, path: str | None = None) -> None:
         super().__init__()
         self._store = ox.Store(path) if path else ox.Store()
+
+    @property
+    def remote(self) -> bool:
+        return False
 
     @property
     def oxigraph(self) -> ox.Store:
@@ -49,12 +50,12 @@ class EmbeddedStore(WriteClock):
     def quads_for(self, subjects: Sequence[ox.NamedNode], predicates: Sequence[ox.NamedNode]) -> list[ox.Quad]:
         return [q for s in subjects for p in predicates for q in self._store.quads_for_pattern(s, p, None, None)]
 
-    def blank_closure(self, subject: ox.NamedNode) -> list[ox.Quad]:
+    def blank_closure(self, subject: ox.NamedNode, limit: int) -> list[ox.Quad]:
         pending = [q.object for q in self._store.quads_for_pattern(subject, None, None, None)
                    if isinstance(q.object, ox.BlankNode)]
         seen: set[ox.BlankNode] = set()
         found: list[ox.Quad] = []
-        while pending and len(found) < MAX_BLANK_CLOSURE:
+        while pending and len(found) < limit:
             bnode = pending.pop()
             if bnode in seen:
                 continue
@@ -66,10 +67,7 @@ class EmbeddedStore(WriteClock):
         return found
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
-        # One SPARQL update is one transaction in Oxigraph: readers see the old graph or the new one.
-        body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-        name = str(ox.NamedNode(graph))  # validated: the update text cannot be broken out of
-        update = f"DROP SILENT GRAPH {name} ;\nINSERT DATA {{ GRAPH {name} {{\n{body}\n}} }}"
+        update = replace_graph_update(graph, triples)
         with self._write_lock:
             self._store.update(update)
             self._touch()

@@ -11,7 +11,7 @@ import httpx
 import pyoxigraph as ox
 
 from ..errors import BadInputError, QueryTimeoutError, StoreUnavailableError, UpstreamError
-from .base import QueryResult, Subject, Term, WriteClock
+from .base import QueryResult, Subject, Term, WriteClock, graph_term, insert_data, replace_graph_update
 
 RESULTS_JSON = "application/sparql-results+json"
 UNION_PARAMETER: tuple[str, str] = ("union-default-graph", "")
@@ -23,11 +23,6 @@ GRAPH_NT = "application/n-triples"
 def _sparql(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
     """A term as SPARQL text (pyoxigraph's ``str`` of a term is its N-Triples form, valid SPARQL)."""
     return str(term)
-
-
-def _graph(iri: str) -> str:
-    """A graph name as SPARQL text, validated: nothing a request put in a path can close the IRI."""
-    return str(ox.NamedNode(iri))
 
 
 class RemoteStore(WriteClock):
@@ -47,6 +42,10 @@ class RemoteStore(WriteClock):
 
     # --- the Store interface ---------------------------------------------------------------------------
 
+    @property
+    def remote(self) -> bool:
+        return True
+
     def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
               obj: Term | None = None, graph: str | None = None, limit: int | None = None) -> Iterator[ox.Quad]:
         local = [] if graph and graph not in self._local_graphs else list(
@@ -59,7 +58,7 @@ class RemoteStore(WriteClock):
         s, p, o = (_sparql(t) if t is not None else v for t, v in ((subject, "?s"), (predicate, "?p"), (obj, "?o")))
         pattern = f"{s} {p} {o}"
         if graph:
-            query = f"SELECT * WHERE {{ GRAPH {_graph(graph)} {{ {pattern} }} }}"
+            query = f"SELECT * WHERE {{ GRAPH {graph_term(graph)} {{ {pattern} }} }}"
         else:  # named-graph quads, then the triples only the default graph holds (a bulk load)
             query = (f"SELECT * WHERE {{ {{ GRAPH ?g {{ {pattern} }} }} UNION "
                      f"{{ {pattern} FILTER NOT EXISTS {{ GRAPH ?h {{ {pattern} }} }} }} }}")
@@ -84,7 +83,7 @@ class RemoteStore(WriteClock):
             return triples
         return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
 
-    def blank_closure(self, subject: ox.NamedNode, depth: int = 4) -> list[ox.Quad]:
+    def blank_closure(self, subject: ox.NamedNode, limit: int, depth: int = 4) -> list[ox.Quad]:
         """Blank nodes cannot be named in a query, so each level is reached by a path from ``subject``
         (the store must keep blank node labels stable across queries, as Oxigraph does, to join the levels)."""
         found: list[ox.Quad] = []
@@ -97,6 +96,8 @@ class RemoteStore(WriteClock):
             assert isinstance(result, ox.QuerySolutions)
             quads = [self._quad(row, None, None, None, None) for row in result]
             found += quads
+            if len(found) >= limit:
+                return found[:limit]
             if not any(isinstance(q.object, ox.BlankNode) for q in quads):
                 break
         return found
@@ -127,17 +128,15 @@ class RemoteStore(WriteClock):
                     self._local.remove_graph(node)
                 self._local.extend(ox.Quad(t.subject, t.predicate, t.object, node) for t in items)
             else:
-                body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in items)
-                self.update(f"DROP SILENT GRAPH {_graph(graph)} ;\nINSERT DATA {{ GRAPH {_graph(graph)} {{\n{body}\n}} }}")
+                self.update(replace_graph_update(graph, items))
             self._touch()
 
     def put_graph(self, graph: str, triples: list[ox.Triple], chunk: int = 10_000) -> None:
         """Bulk replace: one DROP, then INSERT DATA in chunks (not atomic, for the operator's loads)."""
         with self._write_lock:
-            self.update(f"DROP SILENT GRAPH {_graph(graph)}")
+            self.update(f"DROP SILENT GRAPH {graph_term(graph)}")
             for start in range(0, len(triples), chunk):
-                body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples[start:start + chunk])
-                self.update(f"INSERT DATA {{ GRAPH {_graph(graph)} {{\n{body}\n}} }}")
+                self.update(insert_data(graph, triples[start:start + chunk]))
             self._touch()
 
     def drop_graph(self, graph: str) -> None:
@@ -147,7 +146,7 @@ class RemoteStore(WriteClock):
                 if self._local.contains_named_graph(node):
                     self._local.remove_graph(node)
             else:
-                self.update(f"DROP SILENT GRAPH {_graph(graph)}")
+                self.update(f"DROP SILENT GRAPH {graph_term(graph)}")
             self._touch()
 
     def __len__(self) -> int:

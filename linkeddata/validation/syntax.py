@@ -10,11 +10,13 @@ import pyoxigraph as ox
 
 from .. import formats
 from ..errors import RdfSyntaxError
+from ..settings import DEFAULTS
 from ..store.loading import parse_bytes, rdf_files
 from .outcome import Document
 
 
-def parse_untrusted(data: bytes, fmt: formats.Format, source: str = "<input>") -> list[ox.Triple]:
+def parse_untrusted(data: bytes, fmt: formats.Format, source: str = "<input>", *,
+                    max_depth: int = DEFAULTS.max_document_depth) -> list[ox.Triple]:
     """Triples of a document from outside: never fetches (remote JSON-LD contexts are refused by pyoxigraph) and
     refuses XML entity declarations, which pyoxigraph would expand without bound ("billion laughs")."""
     if fmt is formats.RDF_XML and b"<!ENTITY" in data:
@@ -22,24 +24,22 @@ def parse_untrusted(data: bytes, fmt: formats.Format, source: str = "<input>") -
         raise RdfSyntaxError("XML entity declarations are not accepted (they can expand without bound); "
                              "write IRIs in full or send Turtle", source=source, line=line, column=column)
     if fmt is formats.RDF_XML:
-        _check_xml_depth(data, source)
+        _check_xml_depth(data, source, max_depth)
     triples = parse_bytes(data, fmt, source=source)
     if any(isinstance(term, ox.Triple) for t in triples for term in (t.subject, t.object)):
         raise RdfSyntaxError("RDF 1.2 triple terms are not accepted", source=source)
     return triples
 
 
-MAX_XML_DEPTH = 1_000
-"""Deepest element nesting read from RDF/XML: pyoxigraph's parser takes time quadratic in the depth
-(50,000 levels, 2.4 MB, cost 46 s of CPU), and no real document nests this deep."""
 
 
 class _TooDeepError(Exception):
     pass
 
 
-def _check_xml_depth(data: bytes, source: str) -> None:
-    """RdfSyntaxError if elements nest deeper than ``MAX_XML_DEPTH``; a linear pass of expat, which never
+def _check_xml_depth(data: bytes, source: str, max_depth: int) -> None:
+    """RdfSyntaxError if elements nest deeper than ``max_depth`` (pyoxigraph's RDF/XML parser takes time quadratic
+    in the depth: 50,000 levels, 2.4 MB, cost 46 s of CPU, and no real document nests that deep); a linear pass of expat, which never
     fetches a DTD (no external entity handler is set) and sees no entity declarations (refused before)."""
     parser = xml.parsers.expat.ParserCreate()
     depth = 0
@@ -47,7 +47,7 @@ def _check_xml_depth(data: bytes, source: str) -> None:
     def start(name: str, attributes: dict[str, str]) -> None:
         nonlocal depth
         depth += 1
-        if depth > MAX_XML_DEPTH:
+        if depth > max_depth:
             raise _TooDeepError
 
     def end(name: str) -> None:
@@ -59,7 +59,7 @@ def _check_xml_depth(data: bytes, source: str) -> None:
     try:
         parser.Parse(data, True)
     except _TooDeepError:
-        raise RdfSyntaxError(f"elements nest deeper than {MAX_XML_DEPTH} levels", source=source,
+        raise RdfSyntaxError(f"elements nest deeper than {max_depth} levels", source=source,
                              line=parser.CurrentLineNumber, column=parser.CurrentColumnNumber + 1) from None
     except xml.parsers.expat.ExpatError:
         pass  # malformed XML: pyoxigraph reports it next, with its own message

@@ -12,8 +12,9 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 
 from .. import formats
-from ..errors import RdfSyntaxError
+from ..errors import PayloadTooLargeError, RdfSyntaxError
 from ..namespaces import SH
+from ..settings import DEFAULTS
 from ..store import loading
 from .checks import referential_integrity, same_value, single_value_conflicts, vocabulary_closure
 from .context import context_for, context_hops
@@ -27,12 +28,17 @@ from .syntax import expand_paths, parse_untrusted, read_all
 
 
 def validate_contribution(existing: Existing, schema: Schema, data: bytes, fmt: formats.Format,
-                          source_name: str = "<contribution>") -> ValidationOutcome:
-    """Validate one contributed document in the context of the existing data (the HTTP service's entry point)."""
+                          source_name: str = "<contribution>", *, max_depth: int = DEFAULTS.max_document_depth,
+                          max_triples: int | None = None) -> ValidationOutcome:
+    """Validate one contributed document in the context of the existing data (the HTTP service's entry point).
+    Over ``max_triples`` triples it is refused (``PayloadTooLargeError``) before the costly SHACL step."""
     try:
-        triples = parse_untrusted(data, fmt, source=source_name)
+        triples = parse_untrusted(data, fmt, source=source_name, max_depth=max_depth)
     except RdfSyntaxError as err:
         return ValidationOutcome(errors=(err,))
+    if max_triples is not None and len(triples) > max_triples:
+        raise PayloadTooLargeError(f"The contribution has {len(triples)} triples; at most {max_triples} are validated "
+                                   "at once. Split it, or ask the operator to load it.")
     document = Document(source_name, data.decode("utf-8", "replace"))
     return check(triples, [document], as_source(existing), schema)
 

@@ -9,7 +9,6 @@ from fastapi import FastAPI
 from ..curation.auth import TOKENS_ENV, TokenRegistry
 from ..settings import Settings
 from ..store.dataset import Dataset
-from ..store.embedded import EmbeddedStore
 from . import contribute, errors, graphs, middleware, resources, site, sparql
 from .context import AppContext
 from .representation import RenderCache
@@ -22,7 +21,7 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
     loaded = dataset or Dataset.open(settings)
     tokens = TokenRegistry.load(settings.tokens_file, os.environ.get(TOKENS_ENV))
     # The embedded store changes only through us (its generation says when); a remote one may not.
-    max_age = None if isinstance(loaded.store, EmbeddedStore) else settings.remote_cache_seconds
+    max_age = settings.remote_cache_seconds if loaded.store.remote else None
     app.state.ctx = AppContext(settings, loaded, tokens, RenderCache(max_age=max_age))
     errors.install(app)
     middleware.install(app, loaded)

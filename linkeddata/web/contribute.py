@@ -28,8 +28,7 @@ from .pages import render
 router = APIRouter()
 """Refused writes: method, path (never the query string), client and reason; never a token."""
 
-JSON_SUMMARY = formats.Format("json", "application/json", "JSON summary", "json")
-REPORT_OFFERS: tuple[formats.Format, ...] = (JSON_SUMMARY, formats.TURTLE, formats.JSON_LD, formats.HTML)
+REPORT_OFFERS: tuple[formats.Format, ...] = (formats.JSON_SUMMARY, formats.TURTLE, formats.JSON_LD, formats.HTML)
 """What a validation answers in: the JSON summary first (``*/*``), the SHACL report, or a page."""
 VALIDATE_SYNTAXES: tuple[formats.Format, ...] = (formats.TURTLE, formats.N_TRIPLES, formats.JSON_LD, formats.RDF_XML)
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -39,12 +38,12 @@ VALIDATE_BODY = {"requestBody": {"required": True, "content": {
     "multipart/form-data": {"schema": {"type": "object", "properties": {"text": {"type": "string"}}}}}}}
 TURTLE_BODY = {"requestBody": {"required": True, "content": {formats.TURTLE.media_type: _TEXT}}}
 REPORT_TYPES = [f.media_type for f in REPORT_OFFERS]
-JSON_TYPE = [JSON_SUMMARY.media_type]
+JSON_TYPE = [formats.JSON_SUMMARY.media_type]
 
 
 def _write_responses(ok_status: int) -> dict[int | str, dict[str, object]]:
     responses = documented(JSON_TYPE, 400, 401, 403, 404, 413, 415, 503, 507, ok_status=ok_status)
-    return {**responses, 422: {"description": "Does not conform", "content": {JSON_SUMMARY.media_type: {}}}}
+    return {**responses, 422: {"description": "Does not conform", "content": {formats.JSON_SUMMARY.media_type: {}}}}
 
 
 def syntax_of(request: Request, offers: tuple[formats.Format, ...]) -> formats.Format:
@@ -84,7 +83,7 @@ def _negotiated_outcome(request: Request, outcome: ValidationOutcome, submitted:
     code = status or (400 if outcome.errors else 200)
     headers = {"Vary": "Accept"}
     rw = rewriter(request)
-    if fmt is JSON_SUMMARY:
+    if fmt is formats.JSON_SUMMARY:
         return JSONResponse(json.loads(rw.text_to_public(report.as_json(outcome))), status_code=code, headers=headers)
     if fmt is formats.HTML:
         page = render("validate.html", outcome=outcome, view=_annotated_lines(submitted, outcome), lang="en",
@@ -131,8 +130,7 @@ async def validate(request: Request) -> Response:
     ctx = app_context(request)
     # The contributor may have written this server's own IRIs: they mean the canonical ones.
     canonical = rewriter(request).bytes_to_canonical(body)
-    outcome = await run_in_threadpool(gate.check, ctx.dataset, canonical, fmt, None,
-                                      ctx.settings.max_contribution_triples)
+    outcome = await run_in_threadpool(gate.check, ctx.dataset, canonical, fmt, ctx.settings)
     return _negotiated_outcome(request, outcome, body)
 
 
@@ -181,8 +179,7 @@ async def _write(request: Request, cid: str | None) -> Response:
     fmt = syntax_of(request, gate.ACCEPTED_SYNTAXES)
     rw = rewriter(request)
     body = rw.bytes_to_canonical(await read_body(request, ctx.settings.max_body_bytes))
-    record = await run_in_threadpool(gate.accept, ctx.dataset, body, fmt, author, cid,
-                                     ctx.settings.max_contribution_triples)
+    record = await run_in_threadpool(gate.accept, ctx.dataset, body, fmt, author, ctx.settings, cid)
     location = f"{public_base(request)}contributions/{record.id}"
     payload = {**record.as_json(), "iri": rw.to_public(str(record.as_json()["iri"]))}
     return JSONResponse(payload, status_code=201 if cid is None else 200, headers={"Location": location})

@@ -11,8 +11,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from ..curation.auth import AuthError
-from ..curation.gate import RejectedError, WriteFailedError
+from ..curation.auth import AuthError, WritesDisabledError
+from ..curation.gate import InsufficientStorageError, RejectedError, WriteFailedError
 from ..errors import (
     BadInputError,
     LinkedDataError,
@@ -24,22 +24,25 @@ from ..errors import (
     StoreUnavailableError,
     UnsupportedMediaTypeError,
     UpstreamError,
+    UriTooLongError,
 )
-from ..formats import HTML, Format
+from ..formats import HTML, PLAIN_TEXT
 from ..publishing.negotiation import negotiate
 from ..validation import report
 from .context import public_base, rewriter
 from .middleware import allowed_methods
 from .pages import render
 
-PLAIN = Format("text", "text/plain", "Plain text", "txt")
 STATUS: dict[type[LinkedDataError], int] = {
+    WritesDisabledError: 403,
     AuthError: 401,
     RejectedError: 422,
+    InsufficientStorageError: 507,
     WriteFailedError: 503,
     UnsupportedMediaTypeError: 415,
     StoreUnavailableError: 503,
     UpstreamError: 502,
+    UriTooLongError: 414,
     PayloadTooLargeError: 413,
     BadInputError: 400,
     NotAcceptableError: 406,
@@ -58,8 +61,23 @@ def status_for(error: LinkedDataError) -> int:
     return 500
 
 
+RETRY_LATER: tuple[type[LinkedDataError], ...] = (QueryTimeoutError, StoreUnavailableError)
+"""Errors that pass: the answer tells the client when to try again."""
+RETRY_AFTER_SECONDS = "5"
+
+
+def error_headers(error: LinkedDataError) -> dict[str, str]:
+    """Headers every answer carrying ``error`` gets, whichever page or body it is rendered in."""
+    headers = {"Vary": "Accept"}
+    if isinstance(error, RETRY_LATER):
+        headers["Retry-After"] = RETRY_AFTER_SECONDS
+    if type(error) is AuthError:
+        headers["WWW-Authenticate"] = 'Bearer realm="contributions"'
+    return headers
+
+
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 406: "Not acceptable",
-          413: "Too large", 415: "Unsupported media type", 422: "Does not conform", 502: "Bad gateway",
+          413: "Too large", 414: "URI too long", 415: "Unsupported media type", 422: "Does not conform", 502: "Bad gateway",
           507: "Insufficient storage",
           503: "Unavailable", 500: "Server error"}
 
@@ -67,16 +85,7 @@ TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not f
 async def _handle(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LinkedDataError)
     status = status_for(exc)
-    headers = {"Vary": "Accept"}
-    if isinstance(exc, QueryTimeoutError | StoreUnavailableError):
-        headers["Retry-After"] = "5"
-    if isinstance(exc, AuthError):
-        if exc.disabled:
-            status = 403
-        else:
-            headers["WWW-Authenticate"] = 'Bearer realm="contributions"'
-    if isinstance(exc, WriteFailedError) and exc.insufficient_storage:
-        status = 507
+    headers = error_headers(exc)
     if isinstance(exc, RejectedError):
         summary = {"message": str(exc), **json.loads(rewriter(request).text_to_public(report.as_json(exc.outcome)))}
         return JSONResponse(summary, status_code=status, headers=headers)
@@ -90,7 +99,7 @@ async def _handle(request: Request, exc: Exception) -> Response:
 def _wants_html(accept: str | None) -> bool:
     """Browsers (whose Accept names text/html explicitly) get an HTML error page; everyone else plain text."""
     try:
-        return negotiate(accept, (PLAIN, HTML)) is HTML and "text/html" in (accept or "")
+        return negotiate(accept, (PLAIN_TEXT, HTML)) is HTML and "text/html" in (accept or "")
     except NotAcceptableError:
         return False
 

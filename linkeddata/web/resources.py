@@ -106,7 +106,9 @@ def _render_document(request: Request, stem: str, ext: str | None, page: int, fm
     store = app_context(request).dataset.store
     rw = rewriter(request)
     doc_url = document_url(request, iri)
-    description = describe(store, iri, page=page)
+    settings = app_context(request).settings
+    description = describe(store, iri, page=page, page_size=settings.description_page_size,
+                           max_blank_closure=settings.max_blank_closure)
     if page > 1 and not description.outgoing and not description.incoming:
         raise ResourceNotFoundError(f"{doc_url} has no page {page}")
     if fmt is not formats.HTML:

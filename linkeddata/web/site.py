@@ -25,7 +25,6 @@ from .pages import LANGUAGES, render
 from .representation import representation
 
 router = APIRouter()
-SITEMAP = formats.Format("sitemap", "application/xml", "Sitemap", "xml")
 SITEMAP_LIMIT = 50_000
 READ = ["GET"]  # HEAD: see web/middleware.py
 _STATIC = Path(__file__).parent / "static"
@@ -69,8 +68,7 @@ def dump(request: Request, name: str) -> Response:
             if f"dumps/{name}" == dump_path(fmt, gzipped):
                 dataset = app_context(request).dataset
                 data = dataset.dump(fmt, public_base(request), gzipped)
-                served = formats.Format(fmt.name + ".gz", "application/gzip", fmt.label + " (gzip)", fmt.extension + ".gz",
-                                        textual=False) if gzipped else fmt
+                served = formats.gzipped(fmt) if gzipped else fmt
                 return representation(request, data.body, served, negotiated=False, etag=data.etag,
                                       last_modified=dataset.store.last_modified)
     raise ResourceNotFoundError(f"No dump called {name!r}")
@@ -109,8 +107,8 @@ def sitemap(request: Request) -> Response:
         return ('<?xml version="1.0" encoding="UTF-8"?>\n'
                 f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{items}</urlset>\n').encode(), False, ""
 
-    rendered = ctx.cache.get(("sitemap", public_base(request), store.generation), build, SITEMAP)
-    return representation(request, rendered.body, SITEMAP, negotiated=False, last_modified=store.last_modified,
+    rendered = ctx.cache.get(("sitemap", public_base(request), store.generation), build, formats.SITEMAP)
+    return representation(request, rendered.body, formats.SITEMAP, negotiated=False, last_modified=store.last_modified,
                           etag=rendered.etag)
 
 

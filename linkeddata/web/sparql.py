@@ -15,10 +15,18 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, PlainTextResponse, Response
+from starlette.responses import HTMLResponse, Response
 
 from .. import formats
-from ..errors import BadInputError, LinkedDataError, PayloadTooLargeError, QueryRefusedError, QueryTimeoutError
+from ..errors import (
+    BadInputError,
+    LinkedDataError,
+    PayloadTooLargeError,
+    QueryRefusedError,
+    QueryTimeoutError,
+    UnsupportedMediaTypeError,
+    UriTooLongError,
+)
 from ..isolation.pool import QueryPool
 from ..publishing.negotiation import negotiate
 from ..publishing.rewrite import IriRewriter
@@ -31,7 +39,7 @@ from ..store.base import Store
 from ..store.embedded import EmbeddedStore
 from .body import read_body, utf8
 from .context import app_context, rewriter
-from .errors import documented, status_for
+from .errors import documented, error_headers, status_for
 from .pages import render
 
 
@@ -72,14 +80,6 @@ _POST_DOC = {"requestBody": {"required": True, "content": {
         "query": _STRING, "default-graph-uri": _GRAPHS, "named-graph-uri": _GRAPHS}}}}}}
 
 
-class ProtocolStatusError(BadInputError):
-    """A protocol refusal with its own status (414 URI too long, 415 wrong media type); 400 if it escapes."""
-
-    def __init__(self, status: int, message: str) -> None:
-        self.status = status
-        super().__init__(message)
-
-
 @dataclass(frozen=True)
 class ProtocolRequest:
     """The parameters of one query request, from the URL and (for POST) the body."""
@@ -96,26 +96,16 @@ class ProtocolRequest:
                   openapi_extra=_GET_DOC)
 async def sparql_get(request: Request) -> Response:
     """Query via GET (Protocol §2.1.1); without a query, the service description or the query page."""
-    try:
-        params = _protocol_request(list(request.query_params.multi_items()), via_uri=True, request=request)
-    except ProtocolStatusError as err:
-        return _refusal(err)
+    params = _protocol_request(list(request.query_params.multi_items()), via_uri=True, request=request)
     return await _respond(request, params)
 
 
 @router.post("/sparql", response_class=Response, responses=_RESPONSES, openapi_extra=_POST_DOC)
 async def sparql_post(request: Request) -> Response:
     """Query via URL-encoded POST or direct POST (Protocol §2.1.2, §2.1.3)."""
-    try:
-        pairs = await _post_pairs(request)
-        params = _protocol_request(pairs, via_uri=False, request=request)
-    except ProtocolStatusError as err:
-        return _refusal(err)
+    pairs = await _post_pairs(request)
+    params = _protocol_request(pairs, via_uri=False, request=request)
     return await _respond(request, params)
-
-
-def _refusal(err: ProtocolStatusError) -> Response:
-    return PlainTextResponse(str(err) + "\n", status_code=err.status)
 
 
 # --- Reading the request -----------------------------------------------------------------------------------
@@ -134,7 +124,7 @@ def _protocol_request(pairs: list[tuple[str, str]], *, via_uri: bool, request: R
     if query is not None and len(query) > limit:
         message = f"The query is {len(query)} characters long; the limit is {limit}."
         if via_uri:
-            raise ProtocolStatusError(414, message + " Send long queries by POST.")
+            raise UriTooLongError(message + " Send long queries by POST.")
         raise PayloadTooLargeError(message)
     return ProtocolRequest(query, [v for k, v in pairs if k == "default-graph-uri"],
                            [v for k, v in pairs if k == "named-graph-uri"], values.get("format"))
@@ -148,7 +138,7 @@ async def _post_pairs(request: Request) -> list[tuple[str, str]]:
         raise QueryRefusedError("This endpoint is read-only: the SPARQL update operation is not offered.")
     if media not in ("application/x-www-form-urlencoded", "application/sparql-query"):
         shown = media or "none"
-        raise ProtocolStatusError(415, f"Unsupported Content-Type ({shown}): send application/sparql-query "
+        raise UnsupportedMediaTypeError(f"Unsupported Content-Type ({shown}): send application/sparql-query "
                                        "or application/x-www-form-urlencoded.")
     if charset not in ("", "utf-8", "utf8"):
         raise BadInputError(f"The request body must be UTF-8, not {charset}.")
@@ -177,7 +167,8 @@ async def _respond(request: Request, params: ProtocolRequest) -> Response:
         return await _service_description(request, params)
     settings = app_context(request).settings
     public = rewriter(request)
-    shape = check_query(public.text_to_canonical(params.query), settings.service_allowlist)
+    shape = check_query(public.text_to_canonical(params.query), settings.service_allowlist,
+                        settings.max_query_nesting)
     fmt = _choose(request, params, offers_for(shape.kind))
     if fmt is formats.HTML:
         return await _html_with_results(request, params, shape)
@@ -198,14 +189,14 @@ async def _run(request: Request, params: ProtocolRequest, shape: QueryShape,
     assert params.query is not None
     settings = app_context(request).settings
     public = rewriter(request)
-    dataset = dataset_for([public.to_canonical(g) for g in params.default_graphs],
-                                 [public.to_canonical(g) for g in params.named_graphs], shape)
-    job = QueryJob(public.text_to_canonical(params.query), dataset, shape.kind, fmt.name,
-                          public.public_base, settings.max_result_rows)
-    store = app_context(request).dataset.store
-    if not isinstance(store, EmbeddedStore):
-        return await _remote(request, store, job, settings.query_timeout)
-    return await _pool(request, store).run_async(job, settings.query_timeout)
+    graphs = dataset_for([public.to_canonical(g) for g in params.default_graphs],
+                         [public.to_canonical(g) for g in params.named_graphs], shape)
+    job = QueryJob(public.text_to_canonical(params.query), graphs, shape.kind, fmt.name,
+                   public.public_base, settings.max_result_rows)
+    dataset = app_context(request).dataset
+    if dataset.embedded is None:
+        return await _remote(request, dataset.store, job, settings.query_timeout)
+    return await _pool(request, dataset.embedded).run_async(job, settings.query_timeout)
 
 
 async def _remote(request: Request, store: Store, job: QueryJob, timeout: float) -> QueryOutcome:
@@ -264,8 +255,7 @@ async def _html_with_results(request: Request, params: ProtocolRequest, shape: Q
     try:
         outcome = await _run(request, params, shape, underlying)
     except LinkedDataError as err:
-        headers = {"Retry-After": "5"} if isinstance(err, QueryTimeoutError) else {}
-        return _page(request, params, {"error": str(err)}, status=status_for(err), headers=headers)
+        return _page(request, params, {"error": str(err)}, status=status_for(err), headers=error_headers(err))
     results = _page_results(outcome, IriRewriter(rewriter(request).public_base))
     settings = app_context(request).settings
     results["downloads"] = _downloads(params, shape.kind)
