@@ -13,8 +13,10 @@ from pyshacl import validate
 from rdflib import Graph
 
 from linkeddata import formats
-from linkeddata.validation.schema import load_schema
+from linkeddata.store.loading import parse_file
+from linkeddata.validation.sources import TripleIndex
 from linkeddata.validation.validate import validate_contribution
+from linkeddata.vocabulary import load_vocabulary
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))
@@ -92,11 +94,9 @@ def test_data_conforms_to_the_shapes(folder: Path) -> None:
 def test_contribution_passes_the_validator(folder: Path) -> None:
     if not any((REPO / "shapes").glob("*.ttl")):
         pytest.skip("shapes/ has no shapes yet: nothing to check the contribution against")
-    existing = Graph()
-    for name in ("ontology", "shapes"):
-        for path in sorted((folder / name).glob("*.ttl")):
-            existing.parse(path, format="turtle")
-    existing.parse(folder / "data" / "synthetic.nt", format="nt")
-    outcome = validate_contribution(existing, load_schema(folder), (folder / "contribution.nt").read_bytes(),
+    paths = [*sorted((folder / "ontology").glob("*.ttl")), *sorted((folder / "shapes").glob("*.ttl")),
+             folder / "data" / "synthetic.nt"]
+    existing = TripleIndex(t for path in paths for t in parse_file(path))
+    outcome = validate_contribution(existing, load_vocabulary(folder), (folder / "contribution.nt").read_bytes(),
                                     formats.N_TRIPLES)
     assert outcome.conforms, [r.message for r in outcome.results if r.severity == "Violation"][:10]

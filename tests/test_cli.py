@@ -42,7 +42,7 @@ def test_whole_data_by_default(capsys: pytest.CaptureFixture[str]) -> None:
 def test_text_report_groups_by_resource_and_points_at_lines(capsys: pytest.CaptureFixture[str]) -> None:
     _, out, _ = run(capsys, str(CONTRIBUTIONS / "typo.ttl"))
     assert "Delta meeting <https://w3id.org/vn-cn-border/id/meeting/delta>" in out
-    assert "did you mean bc:place?" in out and "typo.ttl:7]" in out
+    assert "did you mean bc:place?" in out and "typo.ttl:10]" in out
     assert out.rstrip().endswith("Does not conform: 1 Violation, 0 Warnings, 0 Infos.")
 
 

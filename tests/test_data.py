@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, PROV, RDF, RDFS
 from rdflib.term import Node
 
-from linkeddata.namespaces import BC, ID, ORG, SCHEMA
+from tests.rdflib_namespaces import BC, ID, ORG, SCHEMA
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_FILES = sorted((ROOT / "data").glob("*.ttl"))

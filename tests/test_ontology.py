@@ -10,7 +10,8 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from linkeddata.namespaces import BC, ID, ONTOLOGY_IRI, ONTOLOGY_VERSION, ONTOLOGY_VERSION_IRI, ORG, SCHEMA
+from linkeddata.namespaces import ONTOLOGY_IRI, ONTOLOGY_VERSION, ONTOLOGY_VERSION_IRI
+from tests.rdflib_namespaces import BC, ID, ORG, SCHEMA
 
 ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "ontology.ttl"
 ONTOLOGY = URIRef(ONTOLOGY_IRI)

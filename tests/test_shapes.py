@@ -12,7 +12,7 @@ from pyshacl import validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, SH
 
-from linkeddata.namespaces import BC, BCSH
+from tests.rdflib_namespaces import BC, BCSH
 
 ROOT = Path(__file__).resolve().parent.parent
 SHAPES_DIR = ROOT / "shapes"

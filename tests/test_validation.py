@@ -6,25 +6,25 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import SH
 
 from linkeddata import formats
-from linkeddata.namespaces import BC, ID
+from linkeddata.namespaces import BC, ID, SH, XSD
 from linkeddata.settings import PROJECT_ROOT
 from linkeddata.store.dataset import Dataset
+from linkeddata.terms import same_value
 from linkeddata.validation.checks import (
     REFERENTIAL_INTEGRITY,
     SINGLE_VALUE_CONFLICT,
     VOCABULARY_CLOSURE,
-    same_value,
     suggest,
 )
 from linkeddata.validation.context import context_for
 from linkeddata.validation.outcome import ValidationOutcome
-from linkeddata.validation.schema import load_schema
+from linkeddata.validation.sources import TripleIndex
 from linkeddata.validation.validate import validate_contribution, validate_paths
+from linkeddata.vocabulary import load_vocabulary as load_schema
 from tests.capture import CaptureServer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "validation"
@@ -68,11 +68,12 @@ def test_typo_property_gets_did_you_mean_with_its_line() -> None:
     assert result.severity == "Violation"
     assert result.value == BC.plase
     assert "did you mean bc:place?" in result.message
-    assert (result.focus_label, result.file, result.line) == ("Delta meeting", str(CONTRIBUTIONS / "typo.ttl"), 7)
+    # the line of the offending triple (10), not of its subject (7)
+    assert (result.focus_label, result.file, result.line) == ("Delta meeting", str(CONTRIBUTIONS / "typo.ttl"), 10)
 
 
 def test_undefined_class_is_reported_too() -> None:
-    outcome = validate_contribution(Graph(), load_schema(ROOT), PREFIXES.encode() + b"meeting:x a bc:meeting .\n",
+    outcome = validate_contribution(TripleIndex(), load_schema(ROOT), PREFIXES.encode() + b"meeting:x a bc:meeting .\n",
                                     formats.TURTLE)
     assert [r.constraint for r in outcome.results] == [VOCABULARY_CLOSURE]
     assert "did you mean bc:Meeting?" in outcome.results[0].message
@@ -88,12 +89,12 @@ def test_dangling_reference_is_named() -> None:
 
 def test_conflicts_with_existing_single_values() -> None:
     outcome = contribute("conflict.ttl")
-    messages = {str(r.path): r.message for r in outcome.results}
+    messages = {r.path: r.message for r in outcome.results}
     assert all(r.constraint == SINGLE_VALUE_CONFLICT for r in outcome.results)
     assert messages == {
         # owl:FunctionalProperty; the existing value as the server's store holds it (integer subtypes normalised)
-        str(BC.ordinal): 'conflicts with existing value "1"^^xsd:integer',
-        str(BC.place): "conflicts with existing value <https://w3id.org/vn-cn-border/id/locality/ha-giang>",  # maxCount
+        BC.ordinal: 'conflicts with existing value "1"^^xsd:integer',
+        BC.place: "conflicts with existing value <https://w3id.org/vn-cn-border/id/locality/ha-giang>",  # maxCount
     }
 
 
@@ -122,7 +123,7 @@ def test_whole_data_problem_points_at_the_defining_file(tmp_path: Path) -> None:
     broken.write_text(PREFIXES + "\n\nmeeting:omega a bc:Meeting ;\n  bc:place <https://w3id.org/vn-cn-border/id/locality/gone> .\n")
     outcome = validate_paths([], tmp_path / "root")
     found = {(r.constraint, r.file, r.line) for r in outcome.results}
-    assert (REFERENTIAL_INTEGRITY, str(broken), 6) in found
+    assert (REFERENTIAL_INTEGRITY, str(broken), 7) in found  # the line of the triple, not of its subject
 
 
 def test_data_file_given_is_checked_against_the_rest_of_the_data() -> None:
@@ -153,15 +154,15 @@ def test_context_is_the_neighbourhood_not_the_store(fixture_store: Dataset) -> N
 
     triples = parse_bytes((PREFIXES + 'meeting:alpha bc:note "x" .\n').encode(), formats.TURTLE)
     context = context_for(fixture_store.store, triples)
-    subjects = {t.subject.value for t in context}  # type: ignore[union-attr]
-    assert subjects == {str(ID["meeting/alpha"]), str(ID["locality/ha-giang"])}
-    assert str(ID["locality/lao-cai"]) not in {t.subject.value for t in context}  # type: ignore[union-attr]
+    subjects = {t.subject for t in context}
+    assert subjects == {ID["meeting/alpha"], ID["locality/ha-giang"]}
+    assert ID["locality/lao-cai"] not in subjects
 
 
 def test_json_ld_contribution_lines_come_from_its_id() -> None:
     body = b'{\n "@context": {"bc": "https://w3id.org/vn-cn-border/ontology#"},\n "@id": "https://w3id.org/vn-cn-border/id/meeting/j",\n "bc:plase": "x"\n}\n'
-    [result] = validate_contribution(Graph(), load_schema(ROOT), body, formats.JSON_LD, source_name="c.jsonld").results
-    assert (result.file, result.line, result.constraint) == ("c.jsonld", 3, VOCABULARY_CLOSURE)
+    [result] = validate_contribution(TripleIndex(), load_schema(ROOT), body, formats.JSON_LD, source_name="c.jsonld").results
+    assert (result.file, result.line, result.constraint) == ("c.jsonld", 4, VOCABULARY_CLOSURE)  # the "bc:plase" key
 
 
 # --- nothing is fetched or read ------------------------------------------------------------------------------
@@ -172,7 +173,7 @@ def test_json_ld_contexts_are_never_fetched_nor_read(capture: CaptureServer) -> 
     schema = load_schema(ROOT)
     for context in (f"http://127.0.0.1:{port}/ctx", "file:///etc/passwd"):
         body = f'{{"@context": "{context}", "@id": "https://w3id.org/vn-cn-border/id/meeting/x", "name": "n"}}'
-        outcome = validate_contribution(Graph(), schema, body.encode(), formats.JSON_LD, source_name="c.jsonld")
+        outcome = validate_contribution(TripleIndex(), schema, body.encode(), formats.JSON_LD, source_name="c.jsonld")
         assert outcome.exit_code() == 2
         assert str(outcome.errors[0]).startswith("c.jsonld: ")
     assert capture.requests == []
@@ -190,7 +191,7 @@ def test_external_dtd_is_inert(capture: CaptureServer) -> None:
             '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:rdfs="http://www.w3.org/2000/01/rdf-schema#">'
             '<rdf:Description rdf:about="https://w3id.org/vn-cn-border/id/locality/x"><rdfs:label>x</rdfs:label>'
             '</rdf:Description></rdf:RDF>')
-    outcome = validate_contribution(Graph(), load_schema(ROOT), body.encode(), formats.RDF_XML)
+    outcome = validate_contribution(TripleIndex(), load_schema(ROOT), body.encode(), formats.RDF_XML)
     assert outcome.exit_code() == 0
     assert capture.requests == []
 
@@ -200,7 +201,7 @@ def test_owl_imports_in_a_contribution_is_not_followed(capture: CaptureServer) -
     body = (PREFIXES + f"@prefix owl: <http://www.w3.org/2002/07/owl#> .\n"
             f"<https://w3id.org/vn-cn-border/id/meeting/imp> owl:imports <http://127.0.0.1:{port}/onto.ttl> ;\n"
             "  a bc:Meeting .\n")
-    outcome = validate_contribution(Graph(), load_schema(ROOT), body.encode(), formats.TURTLE)
+    outcome = validate_contribution(TripleIndex(), load_schema(ROOT), body.encode(), formats.TURTLE)
     assert capture.requests == []
     assert "An event needs a label." in {r.message for r in outcome.results}  # validation did run
 
@@ -216,13 +217,15 @@ def test_suggest(word: str, expected: str | None) -> None:
 
 
 @pytest.mark.parametrize(("a", "b", "same"), [
-    (Literal("1", datatype=URIRef("http://www.w3.org/2001/XMLSchema#positiveInteger")), Literal(1), True),
-    (Literal("7", datatype=URIRef("http://www.w3.org/2001/XMLSchema#positiveInteger")), Literal(1), False),
-    (Literal("Hà Giang", lang="vi"), Literal("Hà Giang", lang="en"), False),
-    (URIRef("http://e/a"), URIRef("http://e/a"), True),
-    (Literal("1"), Literal(1), False),
+    (ox.Literal("1", datatype=XSD.positiveInteger), ox.Literal("1", datatype=XSD.integer), True),
+    (ox.Literal("7", datatype=XSD.positiveInteger), ox.Literal("1", datatype=XSD.integer), False),
+    (ox.Literal("1.50", datatype=XSD.decimal), ox.Literal("1.5", datatype=XSD.decimal), True),
+    (ox.Literal("1", datatype=XSD.decimal), ox.Literal("1", datatype=XSD.integer), False),
+    (ox.Literal("Hà Giang", language="vi"), ox.Literal("Hà Giang", language="en"), False),
+    (ox.NamedNode("http://e/a"), ox.NamedNode("http://e/a"), True),
+    (ox.Literal("1"), ox.Literal("1", datatype=XSD.integer), False),
 ])
-def test_same_value(a: Literal | URIRef, b: Literal | URIRef, same: bool) -> None:
+def test_same_value(a: ox.Literal | ox.NamedNode, b: ox.Literal | ox.NamedNode, same: bool) -> None:
     assert same_value(a, b) is same
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..errors import ResourceNotFoundError
-from ..namespaces import BASE, DCTERMS, FOAF, GRAPH, PROV, RDF, RDFS, XSD
+from ..namespaces import BASE, DCTERMS, FOAF, GRAPH, ID, PROV, RDF, RDFS, XSD
 
 FOLDER_NAME = "contributions"
 WITHDRAWN = "withdrawn"
@@ -26,11 +26,11 @@ _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 def contribution_iri(cid: str) -> str:
-    return f"{BASE}id/contribution/{cid}"
+    return ID[f"contribution/{cid}"].value
 
 
 def graph_iri(cid: str) -> str:
-    return str(GRAPH[f"contribution/{cid}"])
+    return GRAPH[f"contribution/{cid}"].value
 
 
 def check_id(cid: str) -> str:
@@ -61,12 +61,12 @@ def provenance_turtle(cid: str, author: str, created: str, digest: str, size: in
     name = author.replace("\\", "\\\\").replace('"', '\\"')
     return (
         f"# Contribution {cid}, accepted {created}.\n"
-        f"{subject} <{RDF.type}> <{PROV.Entity}> ;\n"
-        f'    <{RDFS.label}> "Contribution {cid}"@en ;\n'
-        f'    <{PROV.generatedAtTime}> "{created}"^^<{XSD.dateTime}> ;\n'
-        f'    <{DCTERMS.identifier}> "sha256:{digest}" ;\n'
-        f'    <{DCTERMS.extent}> "{size}"^^<{XSD.integer}> ;\n'
-        f"    <{PROV.wasAttributedTo}> [ <{RDF.type}> <{PROV.Agent}> ; <{FOAF.name}> \"{name}\" ] .\n"
+        f"{subject} {RDF.type} {PROV.Entity} ;\n"
+        f'    {RDFS.label} "Contribution {cid}"@en ;\n'
+        f'    {PROV.generatedAtTime} "{created}"^^{XSD.dateTime} ;\n'
+        f'    {DCTERMS.identifier} "sha256:{digest}" ;\n'
+        f'    {DCTERMS.extent} "{size}"^^{XSD.integer} ;\n'
+        f"    {PROV.wasAttributedTo} [ {RDF.type} {PROV.Agent} ; {FOAF.name} \"{name}\" ] .\n"
         f"# Contributed content follows.\n"
     )
 
@@ -155,13 +155,13 @@ class ContributionFolder:
         subject = ox.NamedNode(contribution_iri(path.stem))
         values = {q.predicate.value: q.object.value for q in quads
                   if q.subject == subject and isinstance(q.object, ox.Literal)}
-        agents = {q.object for q in quads if q.subject == subject and q.predicate.value == str(PROV.wasAttributedTo)}
-        names = [q.object.value for q in quads if q.subject in agents and q.predicate.value == str(FOAF.name)
+        agents = {q.object for q in quads if q.subject == subject and q.predicate.value == PROV.wasAttributedTo.value}
+        names = [q.object.value for q in quads if q.subject in agents and q.predicate.value == FOAF.name.value
                  and isinstance(q.object, ox.Literal)]
         values["author"] = names[0] if names else ""
-        digest = values.get(str(DCTERMS.identifier), "").removeprefix("sha256:")
-        return Contribution(path.stem, values.get("author", ""), values.get(str(PROV.generatedAtTime), ""),
-                            int(values.get(str(DCTERMS.extent), "0")), digest, status)
+        digest = values.get(DCTERMS.identifier.value, "").removeprefix("sha256:")
+        return Contribution(path.stem, values.get("author", ""), values.get(PROV.generatedAtTime.value, ""),
+                            int(values.get(DCTERMS.extent.value, "0")), digest, status)
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -16,8 +16,8 @@ from ..store.base import Store, Subject, Term
 from ..store.dataset import Dataset
 from ..store.loading import parse_file
 from ..validation.outcome import ValidationOutcome
-from ..validation.schema import load_schema
 from ..validation.validate import validate_contribution
+from ..vocabulary import load_vocabulary
 from .contributions import Contribution, graph_iri
 
 ACCEPTED_SYNTAXES: tuple[formats.Format, ...] = (formats.TURTLE, formats.N_TRIPLES)
@@ -68,7 +68,7 @@ def check(dataset: Dataset, body: bytes, fmt: formats.Format, settings: Settings
     settings' limits (413 over ``max_contribution_triples``, before the costly SHACL step)."""
     dataset.sync_contributions()
     existing: Store | _WithoutGraph = dataset.store if replacing is None else _WithoutGraph(dataset.store, graph_iri(replacing))
-    return validate_contribution(existing, load_schema(dataset.root), body, fmt, source_name="contribution",
+    return validate_contribution(existing, load_vocabulary(dataset.root), body, fmt, source_name="contribution",
                                  max_depth=settings.max_document_depth, max_triples=settings.max_contribution_triples)
 
 

@@ -10,11 +10,10 @@ from typing import TypeVar
 
 import pyoxigraph as ox
 
-from ..namespaces import RDFS, SKOS
 from ..settings import DEFAULTS
 from ..store.base import Store
+from ..terms import LABEL_PROPERTIES, pick_label
 
-LABEL_PROPERTIES = (ox.NamedNode(str(SKOS.prefLabel)), ox.NamedNode(str(RDFS.label)))
 _T = TypeVar("_T")
 
 
@@ -85,15 +84,6 @@ def best_label(store: Store, iri: str, languages: Sequence[str] = ("en",)) -> st
     """The label of ``iri`` in the first of ``languages`` that has one, else any English or plain one."""
     literals = [q.object for q in labels_of(store, ox.NamedNode(iri)) if isinstance(q.object, ox.Literal)]
     return pick_label(literals, languages)
-
-
-def pick_label(literals: Sequence[ox.Literal], languages: Sequence[str] = ("en",)) -> str | None:
-    """Of some labels, the one in the first of ``languages`` that has one, else English, plain, or any."""
-    for lang in (*languages, "en", None):
-        for literal in literals:
-            if literal.language == lang or (lang and (literal.language or "").startswith(lang + "-")):
-                return literal.value
-    return literals[0].value if literals else None
 
 
 def _unique(items: Iterable[_T]) -> list[_T]:

@@ -7,11 +7,13 @@ import json
 from collections.abc import Sequence
 
 import pyoxigraph as ox
-import rdflib
 
 from .. import formats
-from ..namespaces import PREFIXES
+from ..namespaces import PREFIXES, RDF, XSD
 from .rewrite import IriRewriter
+
+RDF_TYPE = RDF.type.value
+XSD_STRING = XSD.string.value
 
 
 def public_prefixes(rewriter: IriRewriter) -> dict[str, str]:
@@ -39,13 +41,37 @@ def serialize(quads: Sequence[ox.Quad], fmt: formats.Format, rewriter: IriRewrit
 
 
 def _compact_jsonld(quads: list[ox.Quad], rewriter: IriRewriter) -> bytes:
-    """JSON-LD compacted with our context (inline, so no consumer has to fetch it)."""
-    triples = list(dict.fromkeys(q.triple for q in quads))
-    ntriples = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
-    graph = rdflib.Graph().parse(data=ntriples.decode("utf-8"), format="nt")
-    context = jsonld_context(rewriter)["@context"]
-    text = graph.serialize(format="json-ld", context=context, auto_compact=True)
-    return json.dumps(json.loads(text), ensure_ascii=False, indent=1).encode("utf-8")
+    """JSON-LD in compacted form with our context inline (no consumer has to fetch it): one node object per
+    subject, IRIs as compact IRIs where a prefix fits, literals as value objects keeping their exact lexical form."""
+    context = public_prefixes(rewriter)
+    names = sorted(context.items(), key=lambda item: -len(item[1]))
+
+    def iri(value: str) -> str:
+        for prefix, namespace in names:
+            if value.startswith(namespace) and len(value) > len(namespace) and not value[len(namespace):].startswith("//"):
+                return f"{prefix}:{value[len(namespace):]}"
+        return value
+
+    def node(term: ox.NamedNode | ox.BlankNode | ox.Triple) -> str:
+        return iri(term.value) if isinstance(term, ox.NamedNode) else f"_:{term.value}" if isinstance(term, ox.BlankNode) else str(term)
+
+    def value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> object:
+        if not isinstance(term, ox.Literal):
+            return {"@id": node(term)}
+        if term.language:
+            return {"@value": term.value, "@language": term.language}
+        return term.value if term.datatype.value == XSD_STRING else {"@value": term.value, "@type": iri(term.datatype.value)}
+
+    objects: dict[str, dict[str, list[object]]] = {}
+    for t in dict.fromkeys(q.triple for q in quads):
+        entry = objects.setdefault(node(t.subject), {})
+        if t.predicate.value == RDF_TYPE and not isinstance(t.object, ox.Literal):
+            entry.setdefault("@type", []).append(node(t.object))
+        else:
+            entry.setdefault(iri(t.predicate.value), []).append(value(t.object))
+    graph = [{"@id": subject, **properties} for subject, properties in objects.items()]
+    document = {"@context": context, "@graph": graph}
+    return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
 def _used_prefixes(quads: list[ox.Quad], rewriter: IriRewriter) -> dict[str, str]:

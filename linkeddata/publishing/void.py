@@ -7,10 +7,25 @@ import datetime as dt
 import pyoxigraph as ox
 
 from .. import formats
-from ..namespaces import BASE, DATASET_IRI, DCAT, DCTERMS, FOAF, GRAPH, ONTOLOGY_IRI, RDF, RDFS, VOID, XSD
+from ..namespaces import (
+    BASE,
+    DATASET_IRI,
+    DCAT,
+    DCTERMS,
+    FOAF,
+    GRAPH,
+    ID,
+    ONTOLOGY_IRI,
+    RDF,
+    RDFS,
+    SHAPES_IRI,
+    SPARQL_IRI,
+    VOID,
+    XSD,
+)
 from ..store.base import Store
 
-VOID_GRAPH = str(GRAPH["void"])
+VOID_GRAPH = GRAPH["void"].value
 TITLE = "Vietnam–China border-locality cooperation"
 DESCRIPTION = ("Meetings, cooperation mechanisms, people and posts, agreements and their signatories, reported "
                "figures and cooperation fields of the border localities of Vietnam and China, each fact traceable "
@@ -30,22 +45,22 @@ def dump_path(fmt: formats.Format, gzipped: bool = False) -> str:
 
 def void_triples(store: Store) -> list[ox.Triple]:
     """The VoID/DCAT description of the dataset as it is in ``store`` now (statistics included)."""
-    ds = _N(str(DATASET_IRI))
+    ds = _N(DATASET_IRI)
     triples = [
-        _t(ds, RDF.type, _N(str(VOID.Dataset))), _t(ds, RDF.type, _N(str(DCAT.Dataset))),
+        _t(ds, RDF.type, VOID.Dataset), _t(ds, RDF.type, DCAT.Dataset),
         _t(ds, DCTERMS.title, ox.Literal(TITLE, language="en")),
         _t(ds, RDFS.label, ox.Literal(TITLE, language="en")),
         _t(ds, DCTERMS.description, ox.Literal(DESCRIPTION, language="en")),
         _t(ds, DCTERMS.license, _N(LICENSE)),
         _t(ds, DCTERMS.modified, ox.Literal(dt.datetime.fromtimestamp(store.last_modified, dt.UTC).date().isoformat(),
-                                            datatype=_N(str(XSD.date)))),
-        _t(ds, VOID.uriSpace, ox.Literal(BASE + "id/")),
-        _t(ds, VOID.sparqlEndpoint, _N(BASE + "sparql")),
+                                            datatype=XSD.date)),
+        _t(ds, VOID.uriSpace, ox.Literal(str(ID))),
+        _t(ds, VOID.sparqlEndpoint, _N(SPARQL_IRI)),
         _t(ds, VOID.vocabulary, _N(ONTOLOGY_IRI)),
-        _t(ds, DCTERMS.conformsTo, _N(BASE + "shapes")),
+        _t(ds, DCTERMS.conformsTo, _N(SHAPES_IRI)),
     ]
     publisher = ox.BlankNode("publisher")
-    triples += [_t(ds, DCTERMS.publisher, publisher), _t(publisher, RDF.type, _N(str(FOAF.Organization))),
+    triples += [_t(ds, DCTERMS.publisher, publisher), _t(publisher, RDF.type, FOAF.Organization),
                 _t(publisher, FOAF.name, ox.Literal(PUBLISHER_NAME, language="en"))]
     triples += _dumps(ds)
     triples += _statistics(ds, store)
@@ -59,7 +74,7 @@ def _dumps(ds: ox.NamedNode) -> list[ox.Triple]:
             url = _N(BASE + dump_path(fmt, gzipped))
             triples.append(_t(ds, VOID.dataDump, url))
             dist = ox.BlankNode(f"dist-{fmt.name}{'-gz' if gzipped else ''}")
-            triples += [_t(ds, DCAT.distribution, dist), _t(dist, RDF.type, _N(str(DCAT.Distribution))),
+            triples += [_t(ds, DCAT.distribution, dist), _t(dist, RDF.type, DCAT.Distribution),
                         _t(dist, DCAT.downloadURL, url), _t(dist, DCAT.mediaType, ox.Literal(fmt.media_type))]
             if gzipped:
                 triples.append(_t(dist, DCAT.compressFormat, ox.Literal("application/gzip")))
@@ -83,7 +98,7 @@ def _statistics(ds: ox.NamedNode, store: Store) -> list[ox.Triple]:
         part = ox.BlankNode(f"property-{i}")
         triples += [_t(ds, VOID.propertyPartition, part), _t(part, VOID.property, row["p"]), _t(part, VOID.triples, row["n"])]
     # One example per class, so a crawler starting here finds a way into every part of the data.
-    examples = count(f"SELECT (MIN(?s) AS ?e) WHERE {{ ?s a ?c FILTER(isIRI(?s) && STRSTARTS(STR(?s), '{BASE}id/')) }} "
+    examples = count(f"SELECT (MIN(?s) AS ?e) WHERE {{ ?s a ?c FILTER(isIRI(?s) && STRSTARTS(STR(?s), '{ID}')) }} "
                      "GROUP BY ?c")
     triples += [_t(ds, VOID.exampleResource, row["e"]) for row in examples if row["e"] is not None]
     schemes = count("SELECT DISTINCT ?s WHERE { ?s a <http://www.w3.org/2004/02/skos/core#ConceptScheme> }")
@@ -91,6 +106,5 @@ def _statistics(ds: ox.NamedNode, store: Store) -> list[ox.Triple]:
     return triples
 
 
-def _t(s: ox.NamedNode | ox.BlankNode, p: object, o: object) -> ox.Triple:
-    obj = _N(str(o)) if not isinstance(o, ox.NamedNode | ox.BlankNode | ox.Literal) else o
-    return ox.Triple(s, _N(str(p)), obj)
+def _t(s: ox.NamedNode | ox.BlankNode, p: ox.NamedNode, o: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> ox.Triple:
+    return ox.Triple(s, p, o)

@@ -33,9 +33,8 @@ def service_description(endpoint: str, graph_names: Iterable[str], service_allow
     return triples
 
 
-def _t(subject: ox.NamedNode | ox.BlankNode, predicate: str, obj: ox.NamedNode | ox.BlankNode | str) -> ox.Triple:
-    node = ox.NamedNode(obj) if isinstance(obj, str) else obj
-    return ox.Triple(subject, ox.NamedNode(predicate), node)
+def _t(subject: ox.NamedNode | ox.BlankNode, predicate: ox.NamedNode, obj: ox.NamedNode | ox.BlankNode) -> ox.Triple:
+    return ox.Triple(subject, predicate, obj)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from ..publishing.rewrite import IriRewriter
 from ..publishing.serialize import serialize
 from ..publishing.void import VOID_GRAPH, void_triples
 from ..settings import Settings
+from ..vocabulary import Vocabulary, load_vocabulary
 from .base import Store
 from .embedded import EmbeddedStore
 from .loading import load_sources, parse_file, rdf_files
@@ -91,6 +92,11 @@ class Dataset:
         except StoreUnavailableError:
             return False
         return True
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        """The ontology and shapes under ``root`` (re-read when one of their files changes)."""
+        return load_vocabulary(self.root)
 
     @property
     def contributions(self) -> ContributionFolder:

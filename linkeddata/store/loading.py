@@ -31,10 +31,10 @@ class Source:
 def sources(root: Path) -> list[Source]:
     """The project's bundled sources: the ontology, the shapes and the data (each data file its own graph)."""
     return [
-        Source(root / "ontology", str(GRAPH["ontology"]), per_file=False),
-        Source(root / "shapes", str(GRAPH["shapes"]), per_file=False),
-        Source(root / "data", str(GRAPH["data"]), per_file=True),
-        Source(root / "data" / CONTRIBUTIONS, str(GRAPH["contribution"]), per_file=True),
+        Source(root / "ontology", GRAPH["ontology"].value, per_file=False),
+        Source(root / "shapes", GRAPH["shapes"].value, per_file=False),
+        Source(root / "data", GRAPH["data"].value, per_file=True),
+        Source(root / "data" / CONTRIBUTIONS, GRAPH["contribution"].value, per_file=True),
     ]
 
 

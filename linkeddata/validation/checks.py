@@ -6,40 +6,37 @@ import difflib
 from collections.abc import Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Node
 
 from ..namespaces import BC, BCSH, ID
-from .context import RDF_TYPE
-from .outcome import VIOLATION, ValidationResult
-from .presenting import show
-from .rdflib_terms import to_rdflib
-from .schema import Schema
+from ..terms import RDF_TYPE, Resource, Term, same_value, show
+from ..vocabulary import VIOLATION, Vocabulary
+from .outcome import ValidationResult
 from .sources import TripleSource
 
 VOCABULARY_CLOSURE = BCSH.VocabularyClosure
 """Constraint component of check 3. Our own checks are named in the *shapes* namespace, never the ontology
 namespace: a term invented there would fail our own vocabulary closure."""
-
-
 REFERENTIAL_INTEGRITY = BCSH.ReferentialIntegrity
 """Constraint component of check 4: an ``id/`` IRI used as an object is described somewhere."""
-
-
 SINGLE_VALUE_CONFLICT = BCSH.SingleValueConflict
 """Constraint component of check 5: a contribution contradicts an existing single-valued fact."""
 
 
-def vocabulary_closure(triples: Iterable[ox.Triple], schema: Schema) -> Iterator[ValidationResult]:
+def vocabulary_closure(triples: Iterable[ox.Triple], vocabulary: Vocabulary) -> Iterator[ValidationResult]:
     reported: set[tuple[ox.Triple, str]] = set()
     for t in triples:
         for iri in _iris_in(t):
-            local = iri[len(str(BC)):] if iri.startswith(str(BC)) else None
-            if local is None or local in schema.defined_terms or (t, iri) in reported:
+            local = BC.local(iri)
+            if local is None or local in vocabulary.defined_terms or (t, iri) in reported:
                 continue
             reported.add((t, iri))
-            yield ValidationResult(VIOLATION, to_rdflib(t.subject), _undefined_message(local, schema),
-                                   path=to_rdflib(t.predicate), value=URIRef(iri), constraint=VOCABULARY_CLOSURE)
+            yield ValidationResult(VIOLATION, _subject(t), _undefined_message(local, vocabulary),
+                                   path=t.predicate, value=ox.NamedNode(iri), constraint=VOCABULARY_CLOSURE)
+
+
+def _subject(t: ox.Triple) -> Resource:
+    assert not isinstance(t.subject, ox.Triple), "triple terms are refused when parsing"
+    return t.subject
 
 
 def _iris_in(t: ox.Triple) -> list[str]:
@@ -49,9 +46,9 @@ def _iris_in(t: ox.Triple) -> list[str]:
     return iris
 
 
-def _undefined_message(local: str, schema: Schema) -> str:
+def _undefined_message(local: str, vocabulary: Vocabulary) -> str:
     message = f"bc:{local} is not defined by the ontology"
-    suggestion = suggest(local, schema.defined_terms)
+    suggestion = suggest(local, vocabulary.defined_terms)
     return f"{message}; did you mean bc:{suggestion}?" if suggestion else message
 
 
@@ -67,44 +64,33 @@ def referential_integrity(triples: Sequence[ox.Triple], existing: TripleSource) 
     checked: dict[ox.NamedNode, bool] = {}
     for t in triples:
         target = t.object
-        if not isinstance(target, ox.NamedNode) or not target.value.startswith(str(ID)) or target in described:
+        if not isinstance(target, ox.NamedNode) or ID.local(target.value) is None or target in described:
             continue
         if target not in checked:
             checked[target] = next(iter(existing.quads(target)), None) is not None
         if not checked[target]:
-            yield ValidationResult(VIOLATION, to_rdflib(t.subject),
-                                   f"refers to {show(URIRef(target.value))}, which is described neither "
-                                   "in the data nor in this contribution",
-                                   path=to_rdflib(t.predicate), value=URIRef(target.value),
-                                   constraint=REFERENTIAL_INTEGRITY)
+            yield ValidationResult(VIOLATION, _subject(t),
+                                   f"refers to {show(target)}, which is described neither in the data nor in this "
+                                   "contribution", path=t.predicate, value=target, constraint=REFERENTIAL_INTEGRITY)
 
 
-def single_value_conflicts(triples: Sequence[ox.Triple], existing: TripleSource, schema: Schema) -> Iterator[ValidationResult]:
-    classes = _classes_by_subject(triples, existing, schema)
+def single_value_conflicts(triples: Sequence[ox.Triple], existing: TripleSource,
+                           vocabulary: Vocabulary) -> Iterator[ValidationResult]:
+    classes = _classes_by_subject(triples, existing, vocabulary)
     for t in triples:
-        shape = _single_valued(t.subject, t.predicate.value, classes, schema)
-        if shape is None:
+        single = _single_valued(t.subject, t.predicate.value, classes, vocabulary)
+        if single is None:
             continue
-        olds = [to_rdflib(q.object) for q in existing.quads(t.subject, t.predicate)]
-        new = to_rdflib(t.object)
-        if olds and not any(same_value(new, old) for old in olds):
-            shown = ", ".join(show(o) for o in dict.fromkeys(olds))
-            yield ValidationResult(VIOLATION, to_rdflib(t.subject), f"conflicts with existing value {shown}",
-                                   path=to_rdflib(t.predicate), value=new, constraint=SINGLE_VALUE_CONFLICT,
-                                   source_shape=shape if isinstance(shape, (URIRef, BNode)) else None)
+        olds: list[Term] = list(dict.fromkeys(q.object for q in existing.quads(t.subject, t.predicate)))
+        if olds and not any(same_value(t.object, old) for old in olds):
+            shown = ", ".join(show(o) for o in olds)
+            yield ValidationResult(VIOLATION, _subject(t), f"conflicts with existing value {shown}",
+                                   path=t.predicate, value=t.object, constraint=SINGLE_VALUE_CONFLICT,
+                                   source_shape=single if not isinstance(single, bool) else None)
 
 
-def same_value(a: Node, b: Node) -> bool:
-    """Same term, or literals with the same value (``"1"^^xsd:positiveInteger`` and ``"1"^^xsd:integer``)."""
-    if a == b:
-        return True
-    if isinstance(a, Literal) and isinstance(b, Literal) and a.value is not None and b.value is not None:
-        return bool(a.language == b.language and type(a.value) is type(b.value) and a.value == b.value)
-    return False
-
-
-def _classes_by_subject(triples: Sequence[ox.Triple], existing: TripleSource, schema: Schema) -> dict[object, set[str]]:
-    types: dict[object, set[str]] = {}
+def _classes_by_subject(triples: Sequence[ox.Triple], existing: TripleSource, vocabulary: Vocabulary) -> dict[Term, set[str]]:
+    types: dict[Term, set[str]] = {}
     for t in triples:
         found = types.setdefault(t.subject, set())
         if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode):
@@ -112,14 +98,18 @@ def _classes_by_subject(triples: Sequence[ox.Triple], existing: TripleSource, sc
     for subject, found in types.items():
         found.update(q.object.value for q in existing.quads(subject, RDF_TYPE)  # type: ignore[arg-type]
                      if isinstance(q.object, ox.NamedNode))
-        types[subject] = schema.classes_of(found)
+        types[subject] = vocabulary.classes_of(found)
     return types
 
 
-def _single_valued(subject: object, predicate: str, classes: dict[object, set[str]], schema: Schema) -> Node | bool | None:
+def _single_valued(subject: Term, predicate: str, classes: dict[Term, set[str]], vocabulary: Vocabulary) -> Resource | bool | None:
     """The shape making ``predicate`` single-valued for ``subject``, True if the ontology does, else None."""
     for cls in sorted(classes.get(subject, ())):
-        shape = schema.max_one.get(cls, {}).get(predicate)
+        shape = vocabulary.max_one.get(cls, {}).get(predicate)
         if shape is not None:
             return shape
-    return True if predicate in schema.functional else None
+    return True if predicate in vocabulary.functional else None
+
+
+__all__ = ["REFERENTIAL_INTEGRITY", "SINGLE_VALUE_CONFLICT", "VOCABULARY_CLOSURE", "referential_integrity",
+           "same_value", "single_value_conflicts", "suggest", "vocabulary_closure"]

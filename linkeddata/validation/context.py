@@ -6,14 +6,11 @@ from collections.abc import Sequence
 
 import pyoxigraph as ox
 
-from ..namespaces import RDF, RDFS, SH, SKOS
-from .schema import Schema
+from ..terms import LABEL_PROPERTIES, RDF_TYPE
+from ..vocabulary import Vocabulary
 from .sources import TripleSource
 
-_SUMMARY_PREDICATES = (ox.NamedNode(str(RDF.type)), ox.NamedNode(str(RDFS.label)), ox.NamedNode(str(SKOS.prefLabel)))
-
-
-RDF_TYPE = ox.NamedNode(str(RDF.type))
+_SUMMARY_PREDICATES = (RDF_TYPE, *LABEL_PROPERTIES)
 
 
 def context_for(existing: TripleSource, triples: Sequence[ox.Triple], hops: int = 1) -> list[ox.Triple]:
@@ -52,8 +49,6 @@ def _describe(existing: TripleSource, nodes: set[ox.NamedNode | ox.BlankNode], d
     return reached
 
 
-def context_hops(schema: Schema) -> int:
+def context_hops(vocabulary: Vocabulary) -> int:
     """Shapes that validate the objects of a property (sh:node, qualified shapes, nested properties) need them."""
-    deeper = (SH.node, SH.qualifiedValueShape)
-    nested = any(True for s in schema.shapes.subjects(SH.property) if (s, SH.path, None) in schema.shapes)
-    return 2 if nested or any(True for p in deeper for _ in schema.shapes.triples((None, p, None))) else 1
+    return 2 if vocabulary.nested else 1

@@ -5,15 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from rdflib import URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
 from ..errors import RdfSyntaxError
+from ..terms import Resource, Term
+from ..vocabulary import SEVERITIES, VIOLATION, WARNING
 
-VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
-
-
-SEVERITIES: tuple[str, ...] = (VIOLATION, WARNING, INFO)
+__all__ = ["SEVERITIES", "VIOLATION", "WARNING", "Document", "ValidationOutcome", "ValidationResult"]
 
 
 @dataclass(frozen=True)
@@ -21,13 +19,13 @@ class ValidationResult:
     """One problem, about one resource (the focus node)."""
 
     severity: str
-    focus_node: Node
+    focus_node: Resource
     message: str
-    path: Node | None = None
-    value: Node | None = None
+    path: ox.NamedNode | None = None
+    value: Term | None = None
     focus_label: str | None = None
-    source_shape: Node | None = None
-    constraint: URIRef | None = None
+    source_shape: Resource | None = None
+    constraint: ox.NamedNode | None = None
     file: str | None = None
     line: int | None = None
     path_text: str | None = None

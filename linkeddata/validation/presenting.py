@@ -1,65 +1,39 @@
-"""Results as people read them: prefixed names, labels, and the file and line a result is about."""
+"""Results as people read them: the label of the resource a result is about, and the file and line of the
+triple it concerns (the subject's statement, narrowed to the line naming the property where the text shows it)."""
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.term import Node
+import pyoxigraph as ox
 
-from ..namespaces import PREFIXES, RDFS, SKOS
+from ..terms import LABEL_PROPERTIES, Term, compact, pick_label
+from ..vocabulary import Vocabulary
 from .outcome import Document, ValidationResult
 
-_LABELS = (SKOS.prefLabel, RDFS.label)
 
-
-def compact(node: Node) -> str:
-    """``bc:place`` for IRIs in a known namespace (longest match), the IRI otherwise."""
-    text = str(node)
-    namespace = max((ns for ns in PREFIXES.values() if text.startswith(ns)), key=len, default=None)
-    if namespace is None or not re.fullmatch(r"[\w\-.]*", text[len(namespace):]):
-        return text
-    prefix = next(p for p, ns in PREFIXES.items() if ns == namespace)
-    return f"{prefix}:{text[len(namespace):]}"
-
-
-def show(node: Node) -> str:
-    """A term as people read it: ``bc:place``, ``<https://…/id/x>``, ``"1"^^xsd:integer``, ``"Hà Giang"@vi``."""
-    if isinstance(node, Literal):
-        suffix = f"@{node.language}" if node.language else f"^^{show(node.datatype)}" if node.datatype else ""
-        return json.dumps(str(node), ensure_ascii=False) + suffix
-    if isinstance(node, URIRef):
-        short = compact(node)
-        return short if short != str(node) else f"<{node}>"
-    return str(node)
-
-
-def preferred(literals: Sequence[Node]) -> str | None:
-    """The English literal if there is one, else an untagged one, else any."""
-    for wanted in ("en", None):
-        for lit in literals:
-            if isinstance(lit, Literal) and lit.language == wanted:
-                return str(lit)
-    return str(literals[0]) if literals else None
-
-
-def label(graphs: Sequence[Graph], node: Node) -> str | None:
-    """The node's skos:prefLabel or rdfs:label, English preferred."""
-    for predicate in _LABELS:
-        found = [o for g in graphs for o in g.objects(node, predicate)]
-        if found:
-            return preferred(found)
-    return None
-
-
-def annotate(result: ValidationResult, data: Graph, ontology: Graph, lines: LineFinder) -> ValidationResult:
-    where = lines.find(str(result.focus_node)) if isinstance(result.focus_node, URIRef) else None
-    return replace(result, focus_label=label([data, ontology], result.focus_node),
-                   path_text=result.path_text or (compact(result.path) if result.path is not None else None),
+def annotate(result: ValidationResult, labels: dict[ox.NamedNode | ox.BlankNode, list[ox.Literal]],
+             vocabulary: Vocabulary, lines: LineFinder) -> ValidationResult:
+    """The result with its focus label, its path as text, and where in the submitted files it is."""
+    focus = result.focus_node
+    where = lines.find(focus.value, result.path.value if result.path else None, result.value) \
+        if isinstance(focus, ox.NamedNode) else None
+    label = pick_label(labels.get(focus, [])) or (vocabulary.label(focus.value) if isinstance(focus, ox.NamedNode) else None)
+    return replace(result, focus_label=label,
+                   path_text=result.path_text or (compact(result.path.value) if result.path is not None else None),
                    file=where[0] if where else None, line=where[1] if where else None)
+
+
+def labels_in(triples: Iterable[ox.Triple]) -> dict[ox.NamedNode | ox.BlankNode, list[ox.Literal]]:
+    """The labels each subject has in ``triples``, most preferred property first."""
+    found: dict[ox.NamedNode | ox.BlankNode, list[ox.Literal]] = {}
+    for prop in LABEL_PROPERTIES:
+        for t in triples:
+            if t.predicate == prop and isinstance(t.object, ox.Literal) and not isinstance(t.subject, ox.Triple):
+                found.setdefault(t.subject, []).append(t.object)
+    return found
 
 
 _PREFIX_PATTERNS = (
@@ -67,24 +41,47 @@ _PREFIX_PATTERNS = (
     re.compile(r"xmlns:([\w\-.]+)\s*=\s*[\"']([^\"']*)[\"']"),  # RDF/XML
     re.compile(r"\"([\w\-.]+)\"\s*:\s*\"(https?://[^\"]*)\""),  # JSON-LD context terms
 )
+_TURTLE_CONTINUATION = (" ", "\t", "#", ")", "]", "}", ",", ";", ".")
 
 
 class LineFinder:
-    """Where a resource is described: the first line where its IRI (or a prefixed name for it) opens a
-    statement (Turtle, N-Triples), is an ``@id`` (JSON-LD) or an ``rdf:about`` (RDF/XML); failing that, the first
-    line that mentions it at all."""
+    """Where a triple is written: the first line where its subject's IRI (or a prefixed name for it) opens a
+    statement (Turtle, N-Triples), is an ``@id`` (JSON-LD) or an ``rdf:about`` (RDF/XML) — failing that, the first
+    line that mentions it — then, within that statement, the line naming the property (and the value, when the
+    property is written more than once)."""
 
     def __init__(self, documents: Sequence[Document]) -> None:
         self._documents = [(d.name, d.text.splitlines(), _prefixes(d.text)) for d in documents]
 
-    def find(self, iri: str) -> tuple[str, int] | None:
+    def find(self, iri: str, predicate: str | None = None, value: Term | None = None) -> tuple[str, int] | None:
         for as_subject in (True, False):
             for name, lines, prefixes in self._documents:
                 pattern = _mention_pattern(iri, prefixes)
                 for number, line in enumerate(lines, start=1):
                     if _mentions(pattern, line, as_subject):
-                        return name, number
+                        return name, self._narrow(lines, number, prefixes, name, predicate, value)
         return None
+
+    @staticmethod
+    def _narrow(lines: list[str], start: int, prefixes: dict[str, str], name: str, predicate: str | None,
+                value: Term | None) -> int:
+        if predicate is None:
+            return start
+        turtle = not name.endswith((".jsonld", ".json", ".rdf", ".xml", ".owl"))
+        said = _mention_pattern(predicate, prefixes)
+        candidates = []
+        for number in range(start, len(lines) + 1):
+            line = lines[number - 1]
+            if turtle and number > start and line and not line.startswith(_TURTLE_CONTINUATION):
+                break  # the next statement begins
+            if said.search(line) or (predicate.endswith("#type") and re.search(r"(^|\s)a\s", line)):
+                candidates.append(number)
+        if value is not None and len(candidates) > 1:
+            shown = _value_pattern(value, prefixes)
+            for first, nxt in zip(candidates, [*candidates[1:], len(lines) + 1], strict=True):
+                if any(shown.search(lines[n - 1]) for n in range(first, min(nxt, len(lines) + 1))):
+                    return first
+        return candidates[0] if candidates else start
 
 
 def _prefixes(text: str) -> dict[str, str]:
@@ -98,14 +95,15 @@ def _mention_pattern(iri: str, prefixes: dict[str, str]) -> re.Pattern[str]:
     return re.compile("|".join(forms))
 
 
+def _value_pattern(value: Term, prefixes: dict[str, str]) -> re.Pattern[str]:
+    if isinstance(value, ox.NamedNode):
+        return _mention_pattern(value.value, prefixes)
+    return re.compile(re.escape(value.value if not isinstance(value, ox.Triple) else str(value)))
+
+
 def _mentions(pattern: re.Pattern[str], line: str, as_subject: bool) -> bool:
     match = pattern.search(line)
     if match is None or not as_subject:
         return match is not None
     before = line[:match.start()]
     return not before.strip() or before.rstrip().endswith(("\"@id\":", "about="))
-
-
-def local_name(node: Node) -> str:
-    text = str(node)
-    return text.rsplit("#", 1)[-1].rsplit("/", 1)[-1]

@@ -8,16 +8,13 @@ from collections.abc import Iterator
 from itertools import groupby
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.term import Node
 
 from .. import formats
 from ..namespaces import BASE, RDF, SH, XSD
 from ..publishing.rewrite import IriRewriter
 from ..publishing.serialize import serialize
+from ..terms import Resource, Term, show, text
 from .outcome import SEVERITIES, ValidationOutcome, ValidationResult
-from .presenting import show
-from .rdflib_terms import to_oxigraph
 
 TEXT, JSON = "text", "json"
 REPORT_FORMATS: tuple[str, ...] = (TEXT, JSON, *(f.name for f in formats.RDF_FORMATS))
@@ -61,12 +58,12 @@ def summary(outcome: ValidationOutcome) -> str:
 
 
 def _sorted(outcome: ValidationOutcome) -> list[ValidationResult]:
-    return sorted(outcome.results, key=lambda r: (str(r.focus_node), r.path_text or "", r.message))
+    return sorted(outcome.results, key=lambda r: (text(r.focus_node), r.path_text or "", r.message))
 
 
-def _heading(focus: Node, focus_label: str | None) -> str:
-    iri = f"<{focus}>" if isinstance(focus, URIRef) else str(focus)
-    return f"\n{focus_label} {iri}" if focus_label else f"\n{iri}"
+def _heading(focus: Resource, focus_label: str | None) -> str:
+    shown = f"<{focus.value}>" if isinstance(focus, ox.NamedNode) else focus.value
+    return f"\n{focus_label} {shown}" if focus_label else f"\n{shown}"
 
 
 def _result_lines(results: list[ValidationResult]) -> Iterator[str]:
@@ -94,55 +91,49 @@ def as_json(outcome: ValidationOutcome) -> str:
 
 def _result_json(r: ValidationResult) -> dict[str, object]:
     return {
-        "focusNode": str(r.focus_node), "focusLabel": r.focus_label,
-        "path": str(r.path) if isinstance(r.path, URIRef) else r.path_text,
-        "value": None if r.value is None else str(r.value), "message": r.message, "severity": r.severity,
-        "sourceShape": None if r.source_shape is None else str(r.source_shape),
-        "constraint": None if r.constraint is None else str(r.constraint), "file": r.file, "line": r.line,
+        "focusNode": text(r.focus_node), "focusLabel": r.focus_label,
+        "path": r.path.value if r.path is not None else r.path_text,
+        "value": None if r.value is None else text(r.value), "message": r.message, "severity": r.severity,
+        "sourceShape": None if r.source_shape is None else text(r.source_shape),
+        "constraint": None if r.constraint is None else r.constraint.value, "file": r.file, "line": r.line,
     }
 
 
 # --- SHACL validation report -------------------------------------------------------------------------------
 
 
-def report_graph(outcome: ValidationOutcome) -> Graph:
+def report_triples(outcome: ValidationOutcome) -> list[ox.Triple]:
     """The standard ``sh:ValidationReport``; results of our own checks carry constraint components named in
     the shapes namespace (``bcsh:VocabularyClosure``...). As with pySHACL's ``allow_warnings``, ``sh:conforms``
     is false only when there are Violations (or unreadable input), so it agrees with the text and JSON."""
-    graph = Graph()
-    graph.bind("sh", SH)
-    report = BNode()
-    graph.add((report, RDF.type, SH.ValidationReport))
-    graph.add((report, SH.conforms, Literal(outcome.conforms, datatype=XSD.boolean)))
+    report = ox.BlankNode()
+    triples = [ox.Triple(report, RDF.type, SH.ValidationReport),
+               ox.Triple(report, SH.conforms, ox.Literal("true" if outcome.conforms else "false", datatype=XSD.boolean))]
     for result in _sorted(outcome):
-        graph.add((report, SH.result, _add_result(graph, result)))
-    return graph
+        node = ox.BlankNode()
+        triples.append(ox.Triple(report, SH.result, node))
+        triples += _result_triples(node, result)
+    return triples
 
 
-def _add_result(graph: Graph, r: ValidationResult) -> BNode:
-    node = BNode()
-    graph.add((node, RDF.type, SH.ValidationResult))
-    graph.add((node, SH.resultSeverity, SH[r.severity]))
-    graph.add((node, SH.focusNode, r.focus_node))
-    graph.add((node, SH.resultMessage, Literal(r.message)))
-    graph.add((node, SH.sourceConstraintComponent, r.constraint or SH.ConstraintComponent))
-    optional: list[tuple[URIRef, Node | None]] = [
-        (SH.resultPath, r.path if isinstance(r.path, URIRef) else None),
-        (SH.value, r.value), (SH.sourceShape, r.source_shape if isinstance(r.source_shape, URIRef) else None)]
-    for predicate, obj in optional:
-        if obj is not None:
-            graph.add((node, predicate, obj))
-    return node
+def _result_triples(node: ox.BlankNode, r: ValidationResult) -> list[ox.Triple]:
+    triples = [ox.Triple(node, RDF.type, SH.ValidationResult), ox.Triple(node, SH.resultSeverity, SH[r.severity]),
+               ox.Triple(node, SH.focusNode, r.focus_node), ox.Triple(node, SH.resultMessage, ox.Literal(r.message)),
+               ox.Triple(node, SH.sourceConstraintComponent, r.constraint or SH.ConstraintComponent)]
+    optional: list[tuple[ox.NamedNode, Term | None]] = [
+        (SH.resultPath, r.path), (SH.value, r.value),
+        (SH.sourceShape, r.source_shape if isinstance(r.source_shape, ox.NamedNode) else None)]
+    triples += [ox.Triple(node, predicate, obj) for predicate, obj in optional if obj is not None]
+    return triples
 
 
 def as_rdf(outcome: ValidationOutcome, fmt: formats.Format, rewriter: IriRewriter | None = None) -> str:
     """The report graph written by the same serialiser (and prefixes) as every other RDF we send;
     the server passes its ``rewriter`` so IRIs speak its public origin."""
-    quads = [ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
-             for s, p, o in report_graph(outcome)]
+    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in report_triples(outcome)]
     quads.sort(key=lambda q: (str(q.subject), str(q.predicate)))  # the writer groups consecutive subjects
     return serialize(quads, fmt, rewriter or IriRewriter(BASE)).decode("utf-8")
 
 
 __all__ = ["JSON", "REPORT_FORMATS", "SEVERITIES", "TEXT", "as_json", "as_rdf", "as_text", "error_lines", "render",
-           "report_graph", "summary"]
+           "report_triples", "summary"]

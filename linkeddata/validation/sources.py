@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from typing import Protocol
 
 import pyoxigraph as ox
-from rdflib import Graph
 
 from ..store.base import Subject, Term
-from .rdflib_terms import to_oxigraph, to_rdflib
 
 
 class TripleSource(Protocol):
@@ -19,24 +18,22 @@ class TripleSource(Protocol):
               obj: Term | None = None, graph: str | None = None) -> Iterator[ox.Quad]: ...
 
 
-Existing = TripleSource | Graph
-"""Data a contribution is checked against: the server's store (``Dataset.store``), or an rdflib graph."""
+class TripleIndex:
+    """Triples held in Python, indexed by subject and by object: data to check against that is not in a store
+    (a pyoxigraph store would turn ``xsd:positiveInteger`` and other integer subtypes into ``xsd:integer``)."""
 
-
-def as_source(existing: Existing) -> TripleSource:
-    """Stores pass through; an rdflib graph is read in place (never copied into a pyoxigraph store, which would
-    turn ``xsd:positiveInteger`` and other integer subtypes into ``xsd:integer``)."""
-    return GraphSource(existing) if isinstance(existing, Graph) else existing
-
-
-class GraphSource:
-    """An rdflib graph seen as a ``TripleSource``."""
-
-    def __init__(self, graph: Graph) -> None:
-        self.graph = graph
+    def __init__(self, triples: Iterable[ox.Triple] = ()) -> None:
+        self._all = list(dict.fromkeys(triples))
+        self._by_subject: dict[Term, list[ox.Triple]] = defaultdict(list)
+        self._by_object: dict[Term, list[ox.Triple]] = defaultdict(list)
+        for t in self._all:
+            self._by_subject[t.subject].append(t)
+            self._by_object[t.object].append(t)
 
     def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
               obj: Term | None = None, graph: str | None = None) -> Iterator[ox.Quad]:
-        pattern = tuple(None if t is None else to_rdflib(t) for t in (subject, predicate, obj))
-        for s, p, o in self.graph.triples(pattern):  # type: ignore[arg-type]
-            yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o))  # type: ignore[arg-type]
+        candidates = (self._by_subject.get(subject, []) if subject is not None
+                      else self._by_object.get(obj, []) if obj is not None else self._all)
+        for t in candidates:
+            if (predicate is None or t.predicate == predicate) and (obj is None or t.object == obj):
+                yield ox.Quad(t.subject, t.predicate, t.object)

@@ -9,25 +9,25 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import pyoxigraph as ox
-from rdflib import Graph, URIRef
 
 from .. import formats
 from ..errors import PayloadTooLargeError, RdfSyntaxError
 from ..namespaces import SH
 from ..settings import DEFAULTS
 from ..store import loading
-from .checks import referential_integrity, same_value, single_value_conflicts, vocabulary_closure
+from ..terms import same_value
+from ..vocabulary import Vocabulary, load_vocabulary
+from .checks import referential_integrity, single_value_conflicts, vocabulary_closure
 from .context import context_for, context_hops
 from .outcome import Document, ValidationOutcome, ValidationResult
-from .presenting import LineFinder, annotate
-from .rdflib_terms import graph_of, to_rdflib
-from .schema import Schema, load_schema
+from .presenting import LineFinder, annotate, labels_in
 from .shacl import shacl_results
-from .sources import Existing, GraphSource, TripleSource, as_source
+from .sources import TripleIndex, TripleSource
+from .sparql_constraints import sparql_results
 from .syntax import expand_paths, parse_untrusted, read_all
 
 
-def validate_contribution(existing: Existing, schema: Schema, data: bytes, fmt: formats.Format,
+def validate_contribution(existing: TripleSource, vocabulary: Vocabulary, data: bytes, fmt: formats.Format,
                           source_name: str = "<contribution>", *, max_depth: int = DEFAULTS.max_document_depth,
                           max_triples: int | None = None) -> ValidationOutcome:
     """Validate one contributed document in the context of the existing data (the HTTP service's entry point).
@@ -40,7 +40,7 @@ def validate_contribution(existing: Existing, schema: Schema, data: bytes, fmt: 
         raise PayloadTooLargeError(f"The contribution has {len(triples)} triples; at most {max_triples} are validated "
                                    "at once. Split it, or ask the operator to load it.")
     document = Document(source_name, data.decode("utf-8", "replace"))
-    return check(triples, [document], as_source(existing), schema)
+    return check(triples, [document], existing, vocabulary)
 
 
 def validate_paths(paths: Sequence[str], root: Path) -> ValidationOutcome:
@@ -48,7 +48,7 @@ def validate_paths(paths: Sequence[str], root: Path) -> ValidationOutcome:
     the store the server would hold (ontology, shapes, data, contributions, VoID) less those files, so the CLI
     and ``POST /validate`` give the same answers."""
     try:
-        schema = load_schema(root)
+        vocabulary = load_vocabulary(root)
     except RdfSyntaxError as err:
         return ValidationOutcome(errors=(err,))
     named = expand_paths(paths)
@@ -56,12 +56,12 @@ def validate_paths(paths: Sequence[str], root: Path) -> ValidationOutcome:
     if errors:
         return ValidationOutcome(errors=tuple(errors))
     if not named:
-        return check(contribution, documents, GraphSource(Graph()), schema)
+        return check(contribution, documents, TripleIndex(), vocabulary)
     try:
         existing = _store_without(root, {Path(n).resolve() for n in named})
     except RdfSyntaxError as err:
         return ValidationOutcome(errors=(err,))
-    return check(contribution, documents, existing, schema)
+    return check(contribution, documents, existing, vocabulary)
 
 
 def _store_without(root: Path, given: set[Path]) -> TripleSource:
@@ -70,7 +70,7 @@ def _store_without(root: Path, given: set[Path]) -> TripleSource:
 
     dataset = Dataset.load(root) if loading.rdf_files(root / "ontology") and loading.rdf_files(root / "data") else None
     if dataset is None:
-        return GraphSource(Graph())
+        return TripleIndex()
     for source in loading.sources(root):
         for path in loading.rdf_files(source.folder):
             if path.resolve() in given:
@@ -78,37 +78,40 @@ def _store_without(root: Path, given: set[Path]) -> TripleSource:
     return dataset.store
 
 
-def check(triples: list[ox.Triple], documents: list[Document], existing: TripleSource, schema: Schema) -> ValidationOutcome:
+def check(triples: list[ox.Triple], documents: list[Document], existing: TripleSource,
+          vocabulary: Vocabulary) -> ValidationOutcome:
     """Every check on ``triples`` (the contribution), with ``existing`` as the data it joins."""
-    contribution = graph_of(triples)
-    data = _with_context(contribution, context_for(existing, triples, hops=context_hops(schema)))
-    conflicts = list(single_value_conflicts(triples, existing, schema))
-    own = [*vocabulary_closure(triples, schema), *referential_integrity(triples, existing), *conflicts]
-    shacl = _caused_by(shacl_results(data, schema), contribution, conflicts)
+    data = _with_context(triples, context_for(existing, triples, hops=context_hops(vocabulary)))
+    conflicts = list(single_value_conflicts(triples, existing, vocabulary))
+    own = [*vocabulary_closure(triples, vocabulary), *referential_integrity(triples, existing), *conflicts]
+    shapes = [*shacl_results(data, vocabulary), *sparql_results(data, vocabulary)]
+    caused = _caused_by(shapes, triples, conflicts)
     lines = LineFinder(documents)
-    annotated = [annotate(r, data, schema.ontology, lines) for r in [*own, *shacl]]
-    return ValidationOutcome(results=tuple(annotated))
+    labels = labels_in(data)
+    return ValidationOutcome(results=tuple(annotate(r, labels, vocabulary, lines) for r in [*own, *caused]))
 
 
-def _with_context(contribution: Graph, context: Iterable[ox.Triple]) -> Graph:
+def _with_context(contribution: list[ox.Triple], context: Iterable[ox.Triple]) -> list[ox.Triple]:
     """The contribution plus its context, minus existing triples it restates: the same value in another form
     (the pyoxigraph store returns ``xsd:positiveInteger`` as ``xsd:integer``) would count twice for sh:maxCount."""
-    data = Graph()
-    data += contribution
+    stated: dict[tuple[object, object], list[ox.Triple]] = {}
+    for t in contribution:
+        stated.setdefault((t.subject, t.predicate), []).append(t)
+    data = dict.fromkeys(contribution)
     for t in context:
-        s, p, o = to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)
-        if not any(same_value(o, new) for new in contribution.objects(s, p)):
-            data.add((s, p, o))
-    return data
+        if not any(same_value(t.object, new.object) for new in stated.get((t.subject, t.predicate), [])):
+            data[t] = None
+    return list(data)
 
 
-def _caused_by(results: list[ValidationResult], contribution: Graph,
+def _caused_by(results: list[ValidationResult], contribution: list[ox.Triple],
                conflicts: list[ValidationResult]) -> list[ValidationResult]:
     """The SHACL results the contribution causes: about a resource it describes and, when the result names a
     value of a property, a value it contributes (so problems already in the data are not blamed on it). A
     ``sh:maxCount`` result already explained as a conflict with an existing value is not repeated."""
     superseded = {(r.focus_node, r.path) for r in conflicts}
-    touched = set(contribution.subjects())
+    touched = {t.subject for t in contribution}
+    stated = {(t.subject, t.predicate, t.object) for t in contribution}
     return [r for r in results if r.focus_node in touched
-            and (r.value is None or not isinstance(r.path, URIRef) or (r.focus_node, r.path, r.value) in contribution)
+            and (r.value is None or r.path is None or (r.focus_node, r.path, r.value) in stated)
             and not (r.constraint == SH.MaxCountConstraintComponent and (r.focus_node, r.path) in superseded)]

@@ -26,7 +26,7 @@ LISTED_SUBJECTS = 2_000
 @router.api_route("/graph/{path:path}", methods=["GET"], include_in_schema=False)
 def graph_document(request: Request, path: str, format: str | None = None) -> Response:
     stem, ext = split_extension(path)
-    graph = str(GRAPH[stem])
+    graph = str(GRAPH) + stem
     dataset = app_context(request).dataset
     quads = list(dataset.store.quads(graph=graph)) if is_iri(graph) else []
     if not quads:

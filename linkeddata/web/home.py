@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..namespaces import BASE, BC
+from ..namespaces import BC, ID
 from ..publishing.rewrite import IriRewriter
 from ..store.base import Store
 from .pages import PageBuilder
@@ -78,12 +78,12 @@ def _rows(store: Store, sparql: str) -> list[ox.QuerySolution]:
 
 def build_home(store: Store, rewriter: IriRewriter, lang: str) -> Home:
     pages = PageBuilder(store, rewriter, lang)
-    rows = _rows(store, f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?s), '{BASE}id/') "
+    rows = _rows(store, f"SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c FILTER(STRSTARTS(STR(?s), '{ID}') "
                         f"&& STRSTARTS(STR(?c), '{BC}')) }} GROUP BY ?c ORDER BY DESC(?n)")
     classes = []
     for row in rows:
         cls = row["c"].value
-        members = _rows(store, f"SELECT DISTINCT ?s WHERE {{ ?s a <{cls}> FILTER(STRSTARTS(STR(?s), '{BASE}id/')) }} "
+        members = _rows(store, f"SELECT DISTINCT ?s WHERE {{ ?s a <{cls}> FILTER(STRSTARTS(STR(?s), '{ID}')) }} "
                                f"ORDER BY ?s LIMIT {INSTANCE_LIMIT}")
         instances = sorted(((pages.label(m["s"].value), rewriter.to_public(m["s"].value)) for m in members),
                            key=lambda item: item[0].lower())

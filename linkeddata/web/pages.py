@@ -10,15 +10,16 @@ from pathlib import Path
 import jinja2
 import pyoxigraph as ox
 
-from ..namespaces import BASE, BC, DCTERMS, FOAF, ORG, PREFIXES, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
-from ..publishing.describe import LABEL_PROPERTIES, Description, best_label, pick_label
+from ..namespaces import BC, DCTERMS, FOAF, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
+from ..publishing.describe import Description, best_label
 from ..publishing.rewrite import IriRewriter
 from ..store.base import Store
+from ..terms import LABEL_PROPERTIES, compact, pick_label
 
 LANGUAGES = ("en", "vi", "zh")
 _TEMPLATES = Path(__file__).parent / "templates"
-_RDF_TYPE = ox.NamedNode(str(RDF.type))
-_RDF_SUBJECT = ox.NamedNode(str(RDF.subject))
+_RDF_TYPE = RDF.type
+_RDF_SUBJECT = RDF.subject
 
 environment = jinja2.Environment(
     loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=jinja2.select_autoescape(["html"]),
@@ -61,30 +62,22 @@ class ResourcePage:
     sources: list[Value]
 
 
-def compact(iri: str) -> str:
-    """``bc:Meeting`` for a namespaced IRI, the IRI itself otherwise."""
-    for prefix, namespace in PREFIXES.items():
-        if iri.startswith(namespace) and prefix != "id" and "/" not in iri[len(namespace):]:
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri
-
-
 EXTERNAL_LABELS: dict[str, str] = {
-    str(RDF.type): "type", str(RDFS.label): "label", str(RDFS.comment): "comment", str(RDFS.seeAlso): "see also",
-    str(RDF.subject): "subject", str(RDF.predicate): "predicate", str(RDF.object): "object",
-    str(DCTERMS.title): "title", str(DCTERMS.description): "description", str(DCTERMS.issued): "issued",
-    str(DCTERMS.publisher): "publisher", str(DCTERMS.license): "licence", str(DCTERMS.created): "created",
-    str(DCTERMS.modified): "modified", str(DCTERMS.identifier): "identifier", str(DCTERMS.language): "language",
-    str(SKOS.prefLabel): "preferred label", str(SKOS.altLabel): "alternative label", str(SKOS.definition): "definition",
-    str(SKOS.inScheme): "in scheme", str(SKOS.broader): "broader", str(SKOS.narrower): "narrower",
-    str(SKOS.topConceptOf): "top concept of", str(SKOS.hasTopConcept): "top concept",
-    str(ORG.holds): "holds post", str(ORG.heldBy): "held by", str(ORG.postIn): "post in",
-    str(PROV.wasDerivedFrom): "derived from", str(PROV.wasAttributedTo): "attributed to",
-    str(PROV.generatedAtTime): "generated at", str(TIME.hasBeginning): "beginning", str(TIME.hasEnd): "end",
-    str(TIME.inXSDgYear): "year", str(TIME.inXSDDate): "date", str(FOAF.name): "name",
-    str(SCHEMA.headline): "headline", str(SCHEMA.eventAttendanceMode): "attendance mode",
-    str(SCHEMA.OnlineEventAttendanceMode): "online", str(SCHEMA.OfflineEventAttendanceMode): "in person",
-    str(SCHEMA.MixedEventAttendanceMode): "online and in person",
+    RDF.type.value: "type", RDFS.label.value: "label", RDFS.comment.value: "comment", RDFS.seeAlso.value: "see also",
+    RDF.subject.value: "subject", RDF.predicate.value: "predicate", RDF.object.value: "object",
+    DCTERMS.title.value: "title", DCTERMS.description.value: "description", DCTERMS.issued.value: "issued",
+    DCTERMS.publisher.value: "publisher", DCTERMS.license.value: "licence", DCTERMS.created.value: "created",
+    DCTERMS.modified.value: "modified", DCTERMS.identifier.value: "identifier", DCTERMS.language.value: "language",
+    SKOS.prefLabel.value: "preferred label", SKOS.altLabel.value: "alternative label", SKOS.definition.value: "definition",
+    SKOS.inScheme.value: "in scheme", SKOS.broader.value: "broader", SKOS.narrower.value: "narrower",
+    SKOS.topConceptOf.value: "top concept of", SKOS.hasTopConcept.value: "top concept",
+    ORG.holds.value: "holds post", ORG.heldBy.value: "held by", ORG.postIn.value: "post in",
+    PROV.wasDerivedFrom.value: "derived from", PROV.wasAttributedTo.value: "attributed to",
+    PROV.generatedAtTime.value: "generated at", TIME.hasBeginning.value: "beginning", TIME.hasEnd.value: "end",
+    TIME.inXSDgYear.value: "year", TIME.inXSDDate.value: "date", FOAF.name.value: "name",
+    SCHEMA.headline.value: "headline", SCHEMA.eventAttendanceMode.value: "attendance mode",
+    SCHEMA.OnlineEventAttendanceMode.value: "online", SCHEMA.OfflineEventAttendanceMode.value: "in person",
+    SCHEMA.MixedEventAttendanceMode.value: "online and in person",
 }
 """English labels for the standard terms pages show, which our ontology declares but does not label."""
 
@@ -94,7 +87,7 @@ def fallback_label(iri: str) -> str:
     ``prefix:local`` for standard terms."""
     if iri in EXTERNAL_LABELS:
         return EXTERNAL_LABELS[iri]
-    ours = BASE + "id/"
+    ours = str(ID)
     if iri.startswith(ours) and "/" in iri[len(ours):]:
         kind, slug = iri[len(ours):].split("/", 1)
         return f"{kind}: {slug}"
@@ -132,8 +125,8 @@ class PageBuilder:
         if not isinstance(term, ox.NamedNode):
             return value
         facts = {q.predicate.value: q.object for q in self.store.quads(term)}
-        publisher = facts.get(str(DCTERMS.publisher))
-        when = facts.get(str(DCTERMS.issued)) or facts.get(str(BC.dateLine))
+        publisher = facts.get(DCTERMS.publisher.value)
+        when = facts.get(DCTERMS.issued.value) or facts.get(BC.dateLine.value)
         note = ", ".join(filter(None, [self.label(publisher.value) if isinstance(publisher, ox.NamedNode) else None,
                                        when.value if isinstance(when, ox.Literal) else None]))
         return Value(value.text, href=value.href, note=note or None)
@@ -184,7 +177,7 @@ class PageBuilder:
             iri=self.rewriter.to_public(description.iri),
             label=self.label(description.iri),
             types=types,
-            groups=self.groups(direct, self._inferred(node), skip=frozenset({str(RDF.type)})),
+            groups=self.groups(direct, self._inferred(node), skip=frozenset({RDF.type.value})),
             incoming=self.incoming(description.incoming),
             sources=list({v.href: v for v in sources}.values()),
         )
@@ -192,9 +185,9 @@ class PageBuilder:
     def _source_properties(self) -> set[str]:
         """prov:wasDerivedFrom and every property the ontology declares below it."""
         result = self.store.query(
-            f"SELECT DISTINCT ?p WHERE {{ ?p <http://www.w3.org/2000/01/rdf-schema#subPropertyOf>* <{PROV.wasDerivedFrom}> }}")
+            f"SELECT DISTINCT ?p WHERE {{ ?p {RDFS.subPropertyOf}* {PROV.wasDerivedFrom} }}")
         assert isinstance(result, ox.QuerySolutions)
-        return {row["p"].value for row in result} | {str(PROV.wasDerivedFrom)}
+        return {row["p"].value for row in result} | {PROV.wasDerivedFrom.value}
 
     def _inferred(self, node: ox.NamedNode) -> dict[tuple[str, str], str]:
         """(predicate, object) pairs recorded as inferred (reified statements about ``node``) → the reason."""

@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from .. import formats
 from ..errors import ResourceNotFoundError
-from ..namespaces import BASE, GRAPH, ONTOLOGY_VERSION
+from ..namespaces import GRAPH, ID, ONTOLOGY_VERSION
 from ..publishing.describe import describe, exists
 from ..publishing.negotiation import negotiate, negotiate_language
 from ..publishing.rewrite import iri_to_uri
@@ -55,7 +55,7 @@ def resolve_thing(request: Request, path: str, raw_extension: str | None = None)
     if raw_extension:
         raw_tail = raw_tail.removesuffix("." + raw_extension)
     for candidate in dict.fromkeys([path, raw_tail]):
-        iri = BASE + "id/" + candidate
+        iri = str(ID) + candidate
         if exists(store, iri):
             return iri
     raise ResourceNotFoundError(f"No resource is published at {public_base(request)}id/{path}")
@@ -136,7 +136,7 @@ def _graph_document(request: Request, graph: str, name: str, extension: str | No
             return serialize(list(store.quads(graph=graph)), fmt, rw), False, ""
         from .ontology_page import build as document
 
-        return render(template, doc=document(store, rw, lang, graph), lang=lang, alternates=alternates,
+        return render(template, doc=document(ctx.dataset.vocabulary, rw, lang), lang=lang, alternates=alternates,
                       base=public_base(request)), False, ""
 
     rendered = ctx.cache.get(("graph", graph, fmt.name, lang, rw.public_base, store.generation), build, fmt)
@@ -148,23 +148,23 @@ def _graph_document(request: Request, graph: str, name: str, extension: str | No
 @router.api_route(f"/ontology/{ONTOLOGY_VERSION}", methods=READ, include_in_schema=False)
 def ontology(request: Request, format: str | None = FORMAT_PARAM) -> Response:
     """The ontology document; its hash terms (``ontology#Meeting``) resolve here."""
-    return _graph_document(request, str(GRAPH["ontology"]), "ontology", None, format, "ontology.html")
+    return _graph_document(request, GRAPH["ontology"].value, "ontology", None, format, "ontology.html")
 
 
 @router.api_route("/ontology.{ext}", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
 def ontology_file(request: Request, ext: str) -> Response:
-    return _graph_document(request, str(GRAPH["ontology"]), "ontology", _known(ext), None, "ontology.html")
+    return _graph_document(request, GRAPH["ontology"].value, "ontology", _known(ext), None, "ontology.html")
 
 
 @router.api_route("/shapes", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
 def shapes(request: Request, format: str | None = FORMAT_PARAM) -> Response:
     """The SHACL shapes document; its hash shapes (``shapes#MeetingShape``) resolve here."""
-    return _graph_document(request, str(GRAPH["shapes"]), "shapes", None, format, "shapes.html")
+    return _graph_document(request, GRAPH["shapes"].value, "shapes", None, format, "shapes.html")
 
 
 @router.api_route("/shapes.{ext}", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
 def shapes_file(request: Request, ext: str) -> Response:
-    return _graph_document(request, str(GRAPH["shapes"]), "shapes", _known(ext), None, "shapes.html")
+    return _graph_document(request, GRAPH["shapes"].value, "shapes", _known(ext), None, "shapes.html")
 
 
 def _known(ext: str) -> str:

@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 
 from .. import formats
 from ..errors import ResourceNotFoundError
-from ..namespaces import BASE, DATASET_IRI
+from ..namespaces import DATASET_IRI, ID, ONTOLOGY_IRI, SHAPES_IRI
 from ..publishing.negotiation import negotiate_language
 from ..publishing.serialize import jsonld_context
 from ..publishing.void import DUMP_FORMATS, dump_path
@@ -98,10 +98,10 @@ def sitemap(request: Request) -> Response:
 
     def build() -> tuple[bytes, bool, str]:
         result = store.query(f"SELECT DISTINCT ?s WHERE {{ ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "
-                             f"'{BASE}id/')) }} ORDER BY ?s LIMIT {SITEMAP_LIMIT - 3}")
+                             f"'{ID}')) }} ORDER BY ?s LIMIT {SITEMAP_LIMIT - 3}")
         assert isinstance(result, ox.QuerySolutions)
-        urls = [public_base(request), rewriter(request).to_public(BASE + "ontology"),
-                rewriter(request).to_public(BASE + "shapes")]
+        urls = [public_base(request), rewriter(request).to_public(ONTOLOGY_IRI),
+                rewriter(request).to_public(SHAPES_IRI)]
         urls += [document_url(request, row["s"].value) for row in result]
         items = "".join(f"<url><loc>{escape(u)}</loc></url>" for u in urls)
         return ('<?xml version="1.0" encoding="UTF-8"?>\n'

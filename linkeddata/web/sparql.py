@@ -37,6 +37,7 @@ from ..sparql.query import QueryShape, ResultKind, check_query, dataset_for
 from ..sparql.service import QueryJob, QueryOutcome, execute, offers_for, write_graph
 from ..store.base import Store
 from ..store.embedded import EmbeddedStore
+from ..terms import compact
 from .body import read_body, utf8
 from .context import app_context, rewriter
 from .errors import documented, error_headers, status_for
@@ -303,11 +304,8 @@ def _cell(term: dict[str, object] | None, prefixes: dict[str, str]) -> Cell:
 
 
 def _shorten(iri: str, prefixes: dict[str, str]) -> str:
-    for name, namespace in prefixes.items():
-        local = iri[len(namespace):]
-        if iri.startswith(namespace) and local and all(c.isalnum() or c in "_-./" for c in local):
-            return f"{name}:{local}"
-    return f"<{iri}>"
+    short = compact(iri, prefixes)
+    return short if short != iri else f"<{iri}>"
 
 
 def _downloads(params: ProtocolRequest, kind: ResultKind) -> list[dict[str, str]]:

@@ -1,0 +1,288 @@
+"""The ontology and the shapes as one model, read once per version of their files: the terms with their labels,
+the class hierarchy, and the shapes by class with their property shapes, groups and constraints. Validation,
+pages, the ontology page and search all read this one model."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import formats
+from .errors import RdfSyntaxError
+from .namespaces import BC, GRAPH, OWL, RDF, RDFS, SH
+from .store.loading import parse_file, rdf_files
+from .terms import LABEL_PROPERTIES, Resource, Term, pick_label
+
+ONTOLOGY_GRAPH = GRAPH["ontology"]
+SHAPES_GRAPH = GRAPH["shapes"]
+VIOLATION, WARNING, INFO = "Violation", "Warning", "Info"
+SEVERITIES: tuple[str, ...] = (VIOLATION, WARNING, INFO)
+
+
+@dataclass(frozen=True)
+class PropertyGroup:
+    """A ``sh:PropertyGroup``: properties shown together on a page, in ``order``."""
+
+    node: ox.NamedNode
+    labels: tuple[ox.Literal, ...]
+    order: float
+
+
+@dataclass(frozen=True)
+class PropertyShape:
+    """A property shape of a node shape: the path it constrains and how pages present it."""
+
+    node: Resource
+    path: ox.NamedNode | None
+    """The property, for a predicate path or the inverse of one; None for other paths."""
+    inverse: bool
+    names: tuple[ox.Literal, ...]
+    group: ox.NamedNode | None
+    order: float | None
+    max_count: int | None
+    messages: tuple[ox.Literal, ...]
+
+
+@dataclass(frozen=True)
+class SparqlConstraint:
+    """A ``sh:sparql`` constraint of a node shape, run by the engine rather than by pySHACL."""
+
+    shape: Resource
+    targets: frozenset[str]
+    """The classes whose instances are its focus nodes (subclasses included by the caller)."""
+    select: str
+    """The SELECT query with its declared prefixes, ``$this`` still to be bound."""
+    messages: tuple[ox.Literal, ...]
+    severity: str
+
+
+@dataclass(frozen=True)
+class NodeShape:
+    node: Resource
+    targets: frozenset[str]
+    properties: tuple[PropertyShape, ...]
+
+
+@dataclass(eq=False)
+class Vocabulary:
+    """The ontology's and the shapes' triples, and what is derived from them (computed once, on first use)."""
+
+    ontology: list[ox.Triple]
+    shapes: list[ox.Triple]
+    _store: ox.Store = field(default_factory=ox.Store, repr=False)
+
+    def __post_init__(self) -> None:
+        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, ONTOLOGY_GRAPH) for t in self.ontology)
+        self._store.extend(ox.Quad(t.subject, t.predicate, t.object, SHAPES_GRAPH) for t in self.shapes)
+
+    # --- the ontology -------------------------------------------------------------------------------------
+
+    @cached_property
+    def defined_terms(self) -> frozenset[str]:
+        """Local names of the ``bc:`` terms the ontology defines."""
+        return frozenset(local for t in self.ontology if isinstance(t.subject, ox.NamedNode)
+                         for local in [BC.local(t.subject.value)] if local is not None)
+
+    @cached_property
+    def functional(self) -> frozenset[str]:
+        """Properties declared ``owl:FunctionalProperty``."""
+        return frozenset(t.subject.value for t in self.ontology
+                         if t.predicate == RDF.type and t.object == OWL.FunctionalProperty
+                         and isinstance(t.subject, ox.NamedNode))
+
+    @cached_property
+    def _superclasses(self) -> dict[str, frozenset[str]]:
+        direct: dict[str, set[str]] = {}
+        for t in self.ontology:
+            if t.predicate == RDFS.subClassOf and isinstance(t.subject, ox.NamedNode) and isinstance(t.object, ox.NamedNode):
+                direct.setdefault(t.subject.value, set()).add(t.object.value)
+        return {cls: frozenset(_closure(cls, direct)) for cls in direct}
+
+    def classes_of(self, types: Iterable[str]) -> set[str]:
+        """The given classes and all their superclasses in the ontology."""
+        found: set[str] = set()
+        for cls in types:
+            found.add(cls)
+            found |= self._superclasses.get(cls, frozenset())
+        return found
+
+    def labels(self, iri: str) -> list[ox.Literal]:
+        """The labels the ontology (or the shapes) give a term, most preferred property first."""
+        node = ox.NamedNode(iri)
+        return [q.object for p in LABEL_PROPERTIES for q in self._store.quads_for_pattern(node, p, None, None)
+                if isinstance(q.object, ox.Literal)]
+
+    def label(self, iri: str, languages: Sequence[str] = ("en",)) -> str | None:
+        return pick_label(self.labels(iri), languages)
+
+    def objects(self, subject: Resource, predicate: ox.NamedNode) -> list[Term]:
+        """Objects of a pattern across the ontology and the shapes."""
+        return [q.object for q in self._store.quads_for_pattern(subject, predicate, None, None)]
+
+    def subjects(self, predicate: ox.NamedNode, obj: Term | None = None) -> list[Resource]:
+        return [q.subject for q in self._store.quads_for_pattern(None, predicate, obj, None)
+                if not isinstance(q.subject, ox.Triple)]
+
+    # --- the shapes ---------------------------------------------------------------------------------------
+
+    @cached_property
+    def node_shapes(self) -> tuple[NodeShape, ...]:
+        """Every shape with a class target (explicit ``sh:targetClass`` or implicit), in IRI order."""
+        shapes = {*self.subjects(RDF.type, SH.NodeShape), *self.subjects(SH.targetClass), *self.subjects(SH.property)}
+        found = [NodeShape(s, frozenset(self._targets(s)), tuple(self._property(p) for p in self.objects(s, SH.property)
+                                                                  if isinstance(p, ox.NamedNode | ox.BlankNode)))
+                 for s in shapes]
+        return tuple(sorted(found, key=lambda n: n.node.value))
+
+    def shapes_for(self, classes: Iterable[str]) -> list[NodeShape]:
+        """The node shapes targeting any of ``classes``."""
+        wanted = set(classes)
+        return [s for s in self.node_shapes if s.targets & wanted]
+
+    @cached_property
+    def groups(self) -> dict[str, PropertyGroup]:
+        """Property groups by IRI."""
+        found = {}
+        for node in self.subjects(RDF.type, SH.PropertyGroup):
+            if isinstance(node, ox.NamedNode):
+                found[node.value] = PropertyGroup(node, tuple(self.labels(node.value)), _number(self.objects(node, SH.order)) or 0.0)
+        return found
+
+    @cached_property
+    def max_one(self) -> dict[str, dict[str, Resource]]:
+        """Class IRI → property IRI → the (named) shape saying ``sh:maxCount 1`` for it."""
+        found: dict[str, dict[str, Resource]] = {}
+        for shape in self.node_shapes:
+            for prop in shape.properties:
+                if prop.max_count == 1 and prop.path is not None and not prop.inverse:
+                    for cls in shape.targets:
+                        found.setdefault(cls, {})[prop.path.value] = self.named_shape(prop.node)
+        return found
+
+    @cached_property
+    def advanced(self) -> bool:
+        """The shapes use SHACL-AF targets, so pySHACL must run in advanced mode."""
+        return bool(self.subjects(SH.target))
+
+    @cached_property
+    def nested(self) -> bool:
+        """Some shape validates the objects of a property (sh:node, qualified shapes, property shapes reached
+        through another shape): a contribution's context must then reach one step further."""
+        deeper = any(self.subjects(p) for p in (SH.node, SH.qualifiedValueShape))
+        return deeper or any(self.objects(s, SH.path) for s in self.subjects(SH.property))
+
+    @cached_property
+    def sparql_constraints(self) -> tuple[SparqlConstraint, ...]:
+        """The ``sh:sparql`` constraints of node shapes with class targets (property shapes carry none here)."""
+        found = []
+        for shape in self.node_shapes:
+            severity = _severity(self.objects(shape.node, SH.severity))
+            for constraint in self.objects(shape.node, SH.sparql):
+                if not isinstance(constraint, ox.NamedNode | ox.BlankNode):
+                    continue
+                select = [o.value for o in self.objects(constraint, SH.select) if isinstance(o, ox.Literal)]
+                if not select:
+                    raise RdfSyntaxError(f"the SPARQL constraint of {shape.node} has no sh:select", source="shapes")
+                messages = [o for o in self.objects(constraint, SH.message) if isinstance(o, ox.Literal)]
+                messages = messages or [o for o in self.objects(shape.node, SH.message) if isinstance(o, ox.Literal)]
+                found.append(SparqlConstraint(shape.node, shape.targets, self._prefixes(constraint) + select[0],
+                                              tuple(messages), severity))
+        return tuple(found)
+
+    @cached_property
+    def sparql_triples(self) -> frozenset[ox.Triple]:
+        """The triples linking shapes to their SPARQL constraints (left out of what pySHACL is given)."""
+        return frozenset(t for t in self.shapes if t.predicate == SH.sparql)
+
+    def named_shape(self, shape: Resource) -> Resource:
+        """A blank property shape is reported by the named node shape that holds it."""
+        if isinstance(shape, ox.BlankNode):
+            return next((s for s in self.subjects(SH.property, shape) if isinstance(s, ox.NamedNode)), shape)
+        return shape
+
+    def _targets(self, shape: Resource) -> set[str]:
+        classes = {o.value for o in self.objects(shape, SH.targetClass) if isinstance(o, ox.NamedNode)}
+        types = set(self.objects(shape, RDF.type))
+        if isinstance(shape, ox.NamedNode) and (RDFS.Class in types or OWL.Class in types):
+            classes.add(shape.value)  # implicit class target
+        return classes
+
+    def _property(self, node: Resource) -> PropertyShape:
+        path = next(iter(self.objects(node, SH.path)), None)
+        inverse = False
+        if isinstance(path, ox.BlankNode):
+            inverse_of = next(iter(self.objects(path, SH.inversePath)), None)
+            path, inverse = (inverse_of, True) if isinstance(inverse_of, ox.NamedNode) else (None, False)
+        group = next((g for g in self.objects(node, SH.group) if isinstance(g, ox.NamedNode)), None)
+        max_count = _number(self.objects(node, SH.maxCount))
+        return PropertyShape(node, path if isinstance(path, ox.NamedNode) else None, inverse,
+                             tuple(o for o in self.objects(node, SH.name) if isinstance(o, ox.Literal)), group,
+                             _number(self.objects(node, SH.order)), int(max_count) if max_count is not None else None,
+                             tuple(o for o in self.objects(node, SH.message) if isinstance(o, ox.Literal)))
+
+    def _prefixes(self, constraint: Resource) -> str:
+        """PREFIX lines for the ``sh:prefixes`` of a constraint (SHACL §5.2.1)."""
+        lines = []
+        for holder in self.objects(constraint, SH.prefixes):
+            if not isinstance(holder, ox.NamedNode | ox.BlankNode):
+                continue
+            for declaration in self.objects(holder, SH.declare):
+                if not isinstance(declaration, ox.NamedNode | ox.BlankNode):
+                    continue
+                prefix = next(iter(self.objects(declaration, SH.prefix)), None)
+                namespace = next(iter(self.objects(declaration, SH.namespace)), None)
+                if isinstance(prefix, ox.Literal) and isinstance(namespace, ox.Literal):
+                    lines.append(f"PREFIX {prefix.value}: <{namespace.value}>\n")
+        return "".join(sorted(set(lines)))
+
+
+def _closure(start: str, direct: dict[str, set[str]]) -> set[str]:
+    found: set[str] = set()
+    pending = list(direct.get(start, ()))
+    while pending:
+        cls = pending.pop()
+        if cls not in found:
+            found.add(cls)
+            pending.extend(direct.get(cls, ()))
+    return found
+
+
+def _number(values: Sequence[Term]) -> float | None:
+    for value in values:
+        if isinstance(value, ox.Literal):
+            try:
+                return float(value.value)
+            except ValueError:
+                continue
+    return None
+
+
+def _severity(values: Sequence[Term]) -> str:
+    for value in values:
+        if isinstance(value, ox.NamedNode):
+            local = SH.local(value.value)
+            if local in SEVERITIES:
+                return local
+    return VIOLATION
+
+
+def load_vocabulary(root: Path) -> Vocabulary:
+    """The ontology and shapes under ``root``, cached until one of their files changes; a malformed file raises
+    ``RdfSyntaxError`` with its location."""
+    files = [*rdf_files(root / "ontology"), *rdf_files(root / "shapes")]
+    stamp = tuple((str(p), p.stat().st_mtime_ns) for p in files)
+    return _cached(root.resolve(), stamp)
+
+
+@lru_cache(maxsize=8)
+def _cached(root: Path, stamp: tuple[tuple[str, int], ...]) -> Vocabulary:
+    return Vocabulary(_read(root / "ontology"), _read(root / "shapes"))
+
+
+def _read(folder: Path) -> list[ox.Triple]:
+    return [t for path in rdf_files(folder) if formats.by_extension(path.suffix) for t in parse_file(path)]
+
