@@ -24,6 +24,17 @@ SEVERITIES: tuple[str, ...] = (VIOLATION, WARNING, INFO)
 
 
 @dataclass(frozen=True)
+class Targets:
+    """What a shape's focus nodes are (SHACL §2.1.3): instances of classes (subclasses included by the caller),
+    subjects or objects of predicates, or given nodes."""
+
+    classes: frozenset[str] = frozenset()
+    subjects_of: frozenset[str] = frozenset()
+    objects_of: frozenset[str] = frozenset()
+    nodes: frozenset[Term] = frozenset()
+
+
+@dataclass(frozen=True)
 class PropertyGroup:
     """A ``sh:PropertyGroup``: properties shown together on a page, in ``order``."""
 
@@ -52,8 +63,7 @@ class SparqlConstraint:
     """A ``sh:sparql`` constraint of a node shape, run by the engine rather than by pySHACL."""
 
     shape: Resource
-    targets: frozenset[str]
-    """The classes whose instances are its focus nodes (subclasses included by the caller)."""
+    targets: Targets
     select: str
     """The SELECT query with its declared prefixes, ``$this`` still to be bound."""
     messages: tuple[ox.Literal, ...]
@@ -63,7 +73,7 @@ class SparqlConstraint:
 @dataclass(frozen=True)
 class NodeShape:
     node: Resource
-    targets: frozenset[str]
+    targets: Targets
     properties: tuple[PropertyShape, ...]
 
 
@@ -132,8 +142,9 @@ class Vocabulary:
     @cached_property
     def node_shapes(self) -> tuple[NodeShape, ...]:
         """Every shape with a class target (explicit ``sh:targetClass`` or implicit), in IRI order."""
-        shapes = {*self.subjects(RDF.type, SH.NodeShape), *self.subjects(SH.targetClass), *self.subjects(SH.property)}
-        found = [NodeShape(s, frozenset(self._targets(s)), tuple(self._property(p) for p in self.objects(s, SH.property)
+        shapes = {*self.subjects(RDF.type, SH.NodeShape), *self.subjects(SH.property),
+                  *(s for p in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode) for s in self.subjects(p))}
+        found = [NodeShape(s, self._targets(s), tuple(self._property(p) for p in self.objects(s, SH.property)
                                                                   if isinstance(p, ox.NamedNode | ox.BlankNode)))
                  for s in shapes]
         return tuple(sorted(found, key=lambda n: n.node.value))
@@ -141,7 +152,7 @@ class Vocabulary:
     def shapes_for(self, classes: Iterable[str]) -> list[NodeShape]:
         """The node shapes targeting any of ``classes``."""
         wanted = set(classes)
-        return [s for s in self.node_shapes if s.targets & wanted]
+        return [s for s in self.node_shapes if s.targets.classes & wanted]
 
     @cached_property
     def groups(self) -> dict[str, PropertyGroup]:
@@ -159,7 +170,7 @@ class Vocabulary:
         for shape in self.node_shapes:
             for prop in shape.properties:
                 if prop.max_count == 1 and prop.path is not None and not prop.inverse:
-                    for cls in shape.targets:
+                    for cls in shape.targets.classes:
                         found.setdefault(cls, {})[prop.path.value] = self.named_shape(prop.node)
         return found
 
@@ -177,7 +188,7 @@ class Vocabulary:
 
     @cached_property
     def sparql_constraints(self) -> tuple[SparqlConstraint, ...]:
-        """The ``sh:sparql`` constraints of node shapes with class targets (property shapes carry none here)."""
+        """The ``sh:sparql`` constraints of node shapes (property shapes carry none here)."""
         found = []
         for shape in self.node_shapes:
             severity = _severity(self.objects(shape.node, SH.severity))
@@ -204,12 +215,16 @@ class Vocabulary:
             return next((s for s in self.subjects(SH.property, shape) if isinstance(s, ox.NamedNode)), shape)
         return shape
 
-    def _targets(self, shape: Resource) -> set[str]:
-        classes = {o.value for o in self.objects(shape, SH.targetClass) if isinstance(o, ox.NamedNode)}
+    def _targets(self, shape: Resource) -> Targets:
+        def iris(predicate: ox.NamedNode) -> frozenset[str]:
+            return frozenset(o.value for o in self.objects(shape, predicate) if isinstance(o, ox.NamedNode))
+
+        classes = set(iris(SH.targetClass))
         types = set(self.objects(shape, RDF.type))
         if isinstance(shape, ox.NamedNode) and (RDFS.Class in types or OWL.Class in types):
             classes.add(shape.value)  # implicit class target
-        return classes
+        return Targets(frozenset(classes), iris(SH.targetSubjectsOf), iris(SH.targetObjectsOf),
+                       frozenset(self.objects(shape, SH.targetNode)))
 
     def _property(self, node: Resource) -> PropertyShape:
         path = next(iter(self.objects(node, SH.path)), None)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 from linkeddata import formats
 from linkeddata.web.representation import RenderCache
 
@@ -39,8 +37,10 @@ def test_bounded_in_entries_and_bytes() -> None:
 
 
 def test_entries_expire_when_a_max_age_is_set() -> None:
-    cache = RenderCache(max_age=0.05)
+    now = [100.0]
+    cache = RenderCache(max_age=10.0, clock=lambda: now[0])
     cache.get("k", lambda: (b"v", False, ""), formats.TURTLE)
+    now[0] += 9.9
     assert cache.peek("k") is not None
-    time.sleep(0.1)
+    now[0] += 0.2
     assert cache.peek("k") is None

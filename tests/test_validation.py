@@ -6,14 +6,12 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-import pyoxigraph as ox
 import pytest
 
 from linkeddata import formats
-from linkeddata.namespaces import BC, ID, SH, XSD
+from linkeddata.namespaces import BC, ID, SH
 from linkeddata.settings import PROJECT_ROOT
 from linkeddata.store.dataset import Dataset
-from linkeddata.terms import same_value
 from linkeddata.validation.checks import (
     REFERENTIAL_INTEGRITY,
     SINGLE_VALUE_CONFLICT,
@@ -214,19 +212,6 @@ def test_owl_imports_in_a_contribution_is_not_followed(capture: CaptureServer) -
 ])
 def test_suggest(word: str, expected: str | None) -> None:
     assert suggest(word, {"place", "Meeting", "ordinal", "Locality"}) == expected
-
-
-@pytest.mark.parametrize(("a", "b", "same"), [
-    (ox.Literal("1", datatype=XSD.positiveInteger), ox.Literal("1", datatype=XSD.integer), True),
-    (ox.Literal("7", datatype=XSD.positiveInteger), ox.Literal("1", datatype=XSD.integer), False),
-    (ox.Literal("1.50", datatype=XSD.decimal), ox.Literal("1.5", datatype=XSD.decimal), True),
-    (ox.Literal("1", datatype=XSD.decimal), ox.Literal("1", datatype=XSD.integer), False),
-    (ox.Literal("Hà Giang", language="vi"), ox.Literal("Hà Giang", language="en"), False),
-    (ox.NamedNode("http://e/a"), ox.NamedNode("http://e/a"), True),
-    (ox.Literal("1"), ox.Literal("1", datatype=XSD.integer), False),
-])
-def test_same_value(a: ox.Literal | ox.NamedNode, b: ox.Literal | ox.NamedNode, same: bool) -> None:
-    assert same_value(a, b) is same
 
 
 # --- the real data -----------------------------------------------------------------------------------------

@@ -19,7 +19,8 @@ class ValidationResult:
     """One problem, about one resource (the focus node)."""
 
     severity: str
-    focus_node: Resource
+    focus_node: Resource | ox.Literal
+    """Usually a resource; a literal when a shape targets the objects of a property and one of them is a literal."""
     message: str
     path: ox.NamedNode | None = None
     value: Term | None = None

@@ -20,7 +20,8 @@ def annotate(result: ValidationResult, labels: dict[ox.NamedNode | ox.BlankNode,
     focus = result.focus_node
     where = lines.find(focus.value, result.path.value if result.path else None, result.value) \
         if isinstance(focus, ox.NamedNode) else None
-    label = pick_label(labels.get(focus, [])) or (vocabulary.label(focus.value) if isinstance(focus, ox.NamedNode) else None)
+    label = None if isinstance(focus, ox.Literal) else (
+        pick_label(labels.get(focus, [])) or (vocabulary.label(focus.value) if isinstance(focus, ox.NamedNode) else None))
     return replace(result, focus_label=label,
                    path_text=result.path_text or (compact(result.path.value) if result.path is not None else None),
                    file=where[0] if where else None, line=where[1] if where else None)

@@ -61,8 +61,8 @@ def _sorted(outcome: ValidationOutcome) -> list[ValidationResult]:
     return sorted(outcome.results, key=lambda r: (text(r.focus_node), r.path_text or "", r.message))
 
 
-def _heading(focus: Resource, focus_label: str | None) -> str:
-    shown = f"<{focus.value}>" if isinstance(focus, ox.NamedNode) else focus.value
+def _heading(focus: Resource | ox.Literal, focus_label: str | None) -> str:
+    shown = show(focus) if isinstance(focus, ox.Literal) else f"<{focus.value}>" if isinstance(focus, ox.NamedNode) else focus.value
     return f"\n{focus_label} {shown}" if focus_label else f"\n{shown}"
 
 

@@ -11,14 +11,14 @@ from pyshacl import validate as shacl_validate
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..namespaces import RDF, SH
+from ..namespaces import SH
 from ..terms import XSD_STRING, Resource, Term, compact, pick_label
 from ..vocabulary import VIOLATION, Vocabulary
 from .outcome import ValidationResult
 
 _SH = {name: URIRef(getattr(SH, name).value) for name in (
     "ValidationResult", "resultSeverity", "focusNode", "resultPath", "sourceShape", "sourceConstraintComponent",
-    "resultMessage", "value", "inversePath", "alternativePath")}
+    "resultMessage", "value", "inversePath", "alternativePath", "result")}
 
 
 def shacl_results(data: Iterable[ox.Triple], vocabulary: Vocabulary) -> list[ValidationResult]:
@@ -30,7 +30,8 @@ def shacl_results(data: Iterable[ox.Triple], vocabulary: Vocabulary) -> list[Val
                                   abort_on_first=False, allow_warnings=True, allow_infos=True,
                                   advanced=vocabulary.advanced, do_owl_imports=False, meta_shacl=False)
     assert isinstance(report, Graph)
-    return [_result(report, node, vocabulary) for node in report.subjects(URIRef(RDF.type.value), _SH["ValidationResult"])]
+    # Top-level results only: those of shapes reached through sh:node are repeated inside them as sh:detail.
+    return [_result(report, node, vocabulary) for node in report.objects(None, _SH["result"])]
 
 
 @cache
@@ -84,7 +85,7 @@ def _result(report: Graph, node: Node, vocabulary: Vocabulary) -> ValidationResu
     source = _to_oxigraph(shape) if shape is not None else None
     return ValidationResult(
         severity=str(severity).rsplit("#", 1)[-1] if severity is not None else VIOLATION,
-        focus_node=focus_node if not isinstance(focus_node, ox.Literal) else ox.BlankNode(),
+        focus_node=focus_node,
         message=pick_label([m for m in map(_to_oxigraph, report.objects(node, _SH["resultMessage"]))
                             if isinstance(m, ox.Literal)]) or "does not conform to its shape",
         path=ox.NamedNode(str(path)) if isinstance(path, URIRef) else None,

@@ -11,7 +11,7 @@ import pyoxigraph as ox
 
 from ..namespaces import SH
 from ..terms import RDF_TYPE, Resource, pick_label, text
-from ..vocabulary import SparqlConstraint, Vocabulary
+from ..vocabulary import SparqlConstraint, Targets, Vocabulary
 from .outcome import ValidationResult
 
 _THIS = re.compile(r"\$this\b")
@@ -23,18 +23,29 @@ def sparql_results(data: Iterable[ox.Triple], vocabulary: Vocabulary) -> list[Va
     constraints = vocabulary.sparql_constraints
     if not constraints:
         return []
+    triples = list(data)
     store = ox.Store()
-    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in data)
+    store.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return [r for c in constraints for r in _run(store, c, focus_nodes(c.targets, triples, vocabulary))]
+
+
+def focus_nodes(targets: Targets, triples: list[ox.Triple], vocabulary: Vocabulary) -> set[Resource]:
+    """The focus nodes of ``targets`` in ``triples`` (SHACL §2.1.3; ``sh:targetClass`` follows ``rdfs:subClassOf``)."""
     types: dict[Resource, set[str]] = {}
-    for quad in store.quads_for_pattern(None, RDF_TYPE, None, None):
-        if isinstance(quad.object, ox.NamedNode) and not isinstance(quad.subject, ox.Triple):
-            types.setdefault(quad.subject, set()).add(quad.object.value)
-    return [r for c in constraints for r in _run(store, c, _focus_nodes(c, types, vocabulary))]
-
-
-def _focus_nodes(constraint: SparqlConstraint, types: dict[Resource, set[str]], vocabulary: Vocabulary) -> set[Resource]:
-    """Instances of the target classes, or of their subclasses (``sh:targetClass`` follows ``rdfs:subClassOf``)."""
-    return {node for node, classes in types.items() if vocabulary.classes_of(classes) & constraint.targets}
+    found: set[Resource] = {n for n in targets.nodes if isinstance(n, ox.NamedNode | ox.BlankNode)}
+    for t in triples:
+        subject = t.subject
+        if isinstance(subject, ox.Triple):
+            continue
+        if t.predicate == RDF_TYPE and isinstance(t.object, ox.NamedNode):
+            types.setdefault(subject, set()).add(t.object.value)
+        if t.predicate.value in targets.subjects_of:
+            found.add(subject)
+        if t.predicate.value in targets.objects_of and isinstance(t.object, ox.NamedNode | ox.BlankNode):
+            found.add(t.object)
+    if targets.classes:
+        found |= {node for node, classes in types.items() if vocabulary.classes_of(classes) & targets.classes}
+    return found
 
 
 def _run(store: ox.Store, constraint: SparqlConstraint, focus: set[Resource]) -> list[ValidationResult]:
@@ -51,7 +62,7 @@ def _run(store: ox.Store, constraint: SparqlConstraint, focus: set[Resource]) ->
         if not isinstance(this, ox.NamedNode | ox.BlankNode) or this not in focus:
             continue
         bound = {name: row[name] for name in names if row[name] is not None}
-        value = bound.get("value")
+        value = bound.get("value", this)  # SHACL §5.3.2: the focus node when ?value is not bound
         results.append(ValidationResult(
             severity=constraint.severity, focus_node=this, message=_message(constraint, bound),
             value=value if value is not None and not isinstance(value, ox.Triple) else None,

@@ -110,7 +110,7 @@ def _caused_by(results: list[ValidationResult], contribution: list[ox.Triple],
     value of a property, a value it contributes (so problems already in the data are not blamed on it). A
     ``sh:maxCount`` result already explained as a conflict with an existing value is not repeated."""
     superseded = {(r.focus_node, r.path) for r in conflicts}
-    touched = {t.subject for t in contribution}
+    touched = {t.subject for t in contribution} | {t.object for t in contribution if isinstance(t.object, ox.Literal)}
     stated = {(t.subject, t.predicate, t.object) for t in contribution}
     return [r for r in results if r.focus_node in touched
             and (r.value is None or r.path is None or (r.focus_node, r.path, r.value) in stated)

@@ -130,7 +130,7 @@ def build(vocabulary: Vocabulary, rewriter: IriRewriter, lang: str) -> OntologyD
     shapes = []
     for shape in vocabulary.node_shapes:
         if isinstance(shape.node, ox.NamedNode) and shape.node in vocabulary.subjects(RDF.type, SH.NodeShape):
-            targets = [b.link(ox.NamedNode(t))[1] for t in sorted(shape.targets)]
+            targets = [b.link(ox.NamedNode(t))[1] for t in sorted(shape.targets.classes)]
             shapes.append((shape.node.value.rsplit("#", 1)[-1], ", ".join(targets) or "(no class target)",
                            b.shape_words(shape.node)))
     title = _literal(vocabulary, onto, DCTERMS.title, lang) or "Ontology"

@@ -43,9 +43,10 @@ class RenderCache:
     an accepted contribution makes every older entry unreachable. Bounded in entries and bytes (LRU)."""
 
     def __init__(self, max_entries: int = 4096, max_bytes: int = 64 * 1024 * 1024,
-                 max_age: float | None = None) -> None:
+                 max_age: float | None = None, clock: Callable[[], float] = time.monotonic) -> None:
         """``max_age`` bounds how long an entry lives: for a remote store, which others may write to
         without this process's store generation changing."""
+        self._clock = clock
         self._entries: OrderedDict[Hashable, Rendered] = OrderedDict()
         self._born: dict[Hashable, float] = {}
         self._max_age = max_age
@@ -58,7 +59,7 @@ class RenderCache:
             hit = self._entries.get(key)
             if hit is None:
                 return None
-            if self._max_age is not None and time.monotonic() - self._born[key] > self._max_age:
+            if self._max_age is not None and self._clock() - self._born[key] > self._max_age:
                 self._drop(key)
                 return None
             self._entries.move_to_end(key)
@@ -78,7 +79,7 @@ class RenderCache:
         with self._lock:
             if key not in self._entries and len(body) <= self._max_bytes // 16:
                 self._entries[key] = rendered
-                self._born[key] = time.monotonic()
+                self._born[key] = self._clock()
                 self._bytes += len(body)
                 while len(self._entries) > self._max_entries or self._bytes > self._max_bytes:
                     self._drop(next(iter(self._entries)))
