@@ -24,9 +24,16 @@ ACCEPT = st.lists(st.tuples(MEDIA, Q).map("".join), max_size=8).map(", ".join)
 
 
 @given(st.text(max_size=200))
-def test_parse_accept_never_raises(header: str) -> None:
-    for rng in parse_accept(header):
-        assert 0.0 <= rng.q <= 1.0
+def test_parse_accept_never_raises_and_always_offers_something(header: str) -> None:
+    ranges = parse_accept(header)
+    assert ranges, "an unreadable header means */*, never nothing"
+    assert all(0.0 <= rng.q <= 1.0 for rng in ranges)
+
+
+@given(st.lists(st.tuples(MEDIA, Q), min_size=1, max_size=8))
+def test_parse_accept_keeps_every_wellformed_member(members: list[tuple[str, str]]) -> None:
+    ranges = parse_accept(", ".join(media + q for media, q in members))
+    assert [f"{r.type}/{r.subtype}" for r in ranges] == [media for media, _ in members]
 
 
 @given(ACCEPT | st.text(max_size=100))
@@ -43,9 +50,29 @@ def test_negotiate_picks_a_best_offer_or_406(header: str) -> None:
     assert all(quality_of(f, ranges) < best for f in earlier)  # ties go to our order
 
 
+LANGUAGE = st.sampled_from(["en", "vi", "zh", "zh-CN", "vi-VN", "fr", "*", "en-GB"])
+LANGUAGE_Q = st.sampled_from(["", ";q=0", ";q=0.2", ";q=0.5", ";q=0.9", ";q=1"])
+
+
 @given(st.text(max_size=100))
 def test_negotiate_language_never_raises(header: str) -> None:
     assert negotiate_language(header, ("en", "vi", "zh")) in ("en", "vi", "zh")
+
+
+@given(st.lists(st.tuples(LANGUAGE, LANGUAGE_Q), min_size=1, max_size=5))
+def test_negotiate_language_picks_the_highest_q_offered(members: list[tuple[str, str]]) -> None:
+    header = ", ".join(tag + q for tag, q in members)
+    chosen = negotiate_language(header, ("en", "vi", "zh"))
+
+    def q_of(lang: str) -> float:
+        qs = [float(q.removeprefix(";q=") or 1) for tag, q in members if tag == "*" or tag.split("-")[0] == lang]
+        return max(qs, default=0.0)
+
+    best = max(q_of(lang) for lang in ("en", "vi", "zh"))
+    if best > 0:
+        assert q_of(chosen) == best
+    else:
+        assert chosen == "en"  # nothing offered is acceptable: the default
 
 
 SEGMENT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=20)

@@ -6,6 +6,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from linkeddata import formats
@@ -18,9 +19,8 @@ from linkeddata.validation.checks import (
     VOCABULARY_CLOSURE,
     suggest,
 )
-from linkeddata.validation.context import context_for
 from linkeddata.validation.outcome import ValidationOutcome
-from linkeddata.validation.sources import TripleIndex
+from linkeddata.validation.sources import TripleIndex, TripleSource
 from linkeddata.validation.validate import validate_contribution, validate_paths
 from linkeddata.vocabulary import load_vocabulary as load_schema
 from tests.capture import CaptureServer
@@ -147,14 +147,36 @@ def test_restating_an_existing_value_is_no_conflict(fixture_store: Dataset) -> N
     assert outcome.results == ()
 
 
-def test_context_is_the_neighbourhood_not_the_store(fixture_store: Dataset) -> None:
-    from linkeddata.store.loading import parse_bytes
+class _CountingStore:
+    """A store that counts the quads validation reads from it."""
 
-    triples = parse_bytes((PREFIXES + 'meeting:alpha bc:note "x" .\n').encode(), formats.TURTLE)
-    context = context_for(fixture_store.store, triples)
-    subjects = {t.subject for t in context}
-    assert subjects == {ID["meeting/alpha"], ID["locality/ha-giang"]}
-    assert ID["locality/lao-cai"] not in subjects
+    def __init__(self, store: TripleSource) -> None:
+        self.store, self.read = store, 0
+
+    def quads(self, *pattern: object, **named: object) -> Iterator[ox.Quad]:
+        for quad in self.store.quads(*pattern, **named):  # type: ignore[arg-type]
+            self.read += 1
+            yield quad
+
+
+def test_validation_reads_the_neighbourhood_not_the_store(tmp_path: Path) -> None:
+    """However large the data, a small contribution is checked against what surrounds it: 2,000 unrelated
+    meetings in the store do not change how much of it is read."""
+    def reads(extra: int) -> int:
+        root = tmp_path / f"root{extra}"
+        shutil.copytree(ROOT, root)
+        lines = ["@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .",
+                 "@prefix locality: <https://w3id.org/vn-cn-border/id/locality/> ."]
+        lines += [f'meeting:other-{i} a bc:Meeting ; rdfs:label "Other {i}"@en ; bc:place locality:ha-giang .'
+                  for i in range(extra)]
+        (root / "data" / "others.ttl").write_text(PREFIXES + "\n".join(lines) + "\n")
+        store = _CountingStore(Dataset.load(root).store)
+        body = (PREFIXES + '@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+                'meeting:alpha rdfs:comment "a note" .\n').encode()
+        assert validate_contribution(store, load_schema(root), body, formats.TURTLE).conforms
+        return store.read
+
+    assert reads(2000) == reads(0) > 0
 
 
 def test_json_ld_contribution_lines_come_from_its_id() -> None:
