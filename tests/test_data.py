@@ -26,11 +26,12 @@ XSD_STRING = XSD_NS + "string"
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 KINDS = {
     "article", "meeting", "mechanism", "person", "post", "organization", "locality", "document", "signature",
-    "participation", "figure", "period", "inference", "scheme", "field", "indicator", "dataset",
+    "participation", "figure", "period", "inference", "scheme", "field", "indicator", "dataset", "statement", "group",
+    "evidence",
 }
 NEEDS_SOURCE = (
     BC.Meeting, BC.CooperationMechanism, BC.CooperationBody, BC.MeetingSeries, BC.Document, BC.DocumentGroup,
-    BC.Signature, BC.Participation, BC.Figure, BC.Person,
+    BC.Signature, BC.Participation, BC.Figure, BC.Person, BC.ReportedStatement, BC.Group,
 )
 DOCUMENT_CLASSES = (
     BC.Document, BC.MemorandumOfUnderstanding, BC.CooperationAgreement, BC.Minutes, BC.ActionPlan, BC.LegalDocument,
@@ -247,7 +248,8 @@ def test_counts_of_main_kinds() -> None:
     graph = _data()
     expected = {
         BC.NewsArticle: 5, BC.Meeting: 9, BC.Person: 12, BC.Figure: 3, BC.Signature: 1, BC.DocumentGroup: 2,
-        BC.InferredStatement: 32, BC.CooperationBody: 3, BC.MeetingSeries: 1,
+        BC.InferredStatement: 81, BC.CooperationBody: 3, BC.MeetingSeries: 1, BC.ReportedStatement: 40, BC.Group: 11,
+        BC.Evidence: 96,
     }
     actual = {cls: len(set(graph.subjects(RDF.type, cls))) for cls in expected}
     assert actual == expected

@@ -13,6 +13,8 @@ from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 from linkeddata.namespaces import ONTOLOGY_IRI, ONTOLOGY_VERSION, ONTOLOGY_VERSION_IRI
 from tests.rdflib_namespaces import BC, ID, ORG, SCHEMA
 
+OA = "http://www.w3.org/ns/oa#"  # rdflib has no namespace object for W3C Web Annotation
+
 ONTOLOGY_FILE = Path(__file__).resolve().parent.parent / "ontology" / "ontology.ttl"
 ONTOLOGY = URIRef(ONTOLOGY_IRI)
 VANN = "http://purl.org/vocab/vann/"
@@ -199,6 +201,17 @@ ALIGNMENTS = [
     (BC.signatory, RDFS.subPropertyOf, PROV.wasAssociatedWith),
     (BC.cooperationField, RDFS.range, SKOS.Concept),
     (BC.heldPost, RDFS.range, ORG.Post),
+    (BC.ReportedStatement, RDFS.subClassOf, SCHEMA.Claim),
+    (BC.ReportedStatement, RDFS.subClassOf, PROV.Entity),
+    (BC.Group, RDFS.subClassOf, PROV.Agent),
+    (BC.madeBy, RDFS.subPropertyOf, PROV.wasAttributedTo),
+    (BC.madeBy, RDFS.subPropertyOf, SCHEMA.author),
+    (BC.madeAt, RDFS.subPropertyOf, PROV.wasGeneratedBy),
+    (BC.summary, RDFS.subPropertyOf, SCHEMA.text),
+    (BC.concerns, RDFS.subPropertyOf, SCHEMA.about),
+    (BC.Evidence, RDFS.subClassOf, URIRef(OA + "SpecificResource")),
+    (BC.evidence, RDFS.subPropertyOf, PROV.wasDerivedFrom),
+    (BC.evidence, RDFS.range, BC.Evidence),
 ]
 
 
@@ -210,9 +223,12 @@ def test_alignment_is_declared(term: URIRef, relation: URIRef, target: URIRef) -
 SINGLE_VALUED = [
     BC.ordinal, BC.date, BC.eventStatus, BC.timeFrame, BC.seedFile, BC.atEvent, BC.participant,
     BC.signedDocument, BC.signatory, BC.exactValue, BC.minimumValue, BC.maximumValue, BC.unit,
-    BC.indicator, BC.referencePeriod, BC.memberCount, BC.validityPeriod, BC.year, BC.partOfYear,
+    BC.indicator, BC.referencePeriod, BC.memberCount, BC.validityPeriod, BC.year, BC.partOfYear, BC.madeAt,
 ]
-MULTI_VALUED = [BC.meetingOf, BC.heldPost, BC.participantRole, BC.sourceArticle, BC.cooperationField, BC.signedAt]
+MULTI_VALUED = [
+    BC.meetingOf, BC.heldPost, BC.participantRole, BC.sourceArticle, BC.cooperationField, BC.signedAt,
+    BC.madeBy, BC.statementKind, BC.concerns, BC.evidence,
+]
 
 
 @pytest.mark.parametrize("prop", SINGLE_VALUED)
@@ -232,6 +248,8 @@ def test_multi_valued_property_is_not_functional(prop: URIRef) -> None:
         (BC.ParticipantRole, {BC.HostRole, BC.SpeakerRole, BC.SignatoryRole, BC.AttendeeRole}),
         (BC.PartOfYear, {BC.FirstQuarter, BC.SecondQuarter, BC.ThirdQuarter, BC.FourthQuarter,
                          BC.FirstHalf, BC.SecondHalf}),
+        (BC.StatementKind, {BC.Remark, BC.Proposal, BC.Recommendation, BC.Suggestion, BC.Consensus, BC.Belief,
+                            BC.Assessment, BC.Resolution}),
     ],
 )
 def test_controlled_individuals_are_typed(enumeration: URIRef, members: set[URIRef]) -> None:
@@ -253,6 +271,8 @@ PROBES = [
     ("meeting and person", [(_M, RDF.type, BC.Meeting), (_M, RDF.type, BC.Person)], True),
     ("province and city", [(_X, RDF.type, BC.Province), (_X, RDF.type, BC.City)], True),
     ("place is a meeting", [(_M, RDF.type, BC.Meeting), (_X, BC.place, _M)], True),
+    ("statement made at a person", [(_X, RDF.type, BC.Person), (_M, BC.madeAt, _X)], True),
+    ("evidence is an article", [(_X, RDF.type, BC.NewsArticle), (_M, BC.evidence, _X)], True),
 ]
 
 

@@ -46,3 +46,18 @@ def test_competency_query_through_the_endpoint(real_client: TestClient, real_dat
     assert over_http, f"{path.name} answered nothing"
     assert CANONICAL not in response.text  # every IRI speaks the serving origin
     assert _sorted(over_http) == _sorted(_direct(real_dataset, query))
+
+
+@pytest.mark.parametrize(("name", "column", "expected"), [
+    ("34-", "fieldLabel", {"economy", "trade", "tourism", "health", "education and training", "border management"}),
+    ("32-", "seedFile", {"002_e45aac95a0d6537d.txt"}),
+])
+def test_statement_and_evidence_answers_through_the_endpoint(real_client: TestClient, name: str, column: str,
+                                                             expected: set[str]) -> None:
+    """Two answers pinned on each store as a client sees them: the fields the Lang Son delegate highlighted for
+    2023 (a statement's own topics, not the meeting's), and the article whose words report the 15th conference."""
+    (path,) = [p for p in QUERIES if p.name.startswith(name)]
+    response = real_client.post("/sparql", content=path.read_bytes(), headers={
+        "content-type": "application/sparql-query", "accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    assert {b[column]["value"] for b in response.json()["results"]["bindings"]} == expected
