@@ -39,7 +39,7 @@ BASE = "https://w3id.org/vn-cn-border/"
 """Canonical base IRI of everything this project mints. Data files keep it; the server rewrites it."""
 
 ONTOLOGY_IRI = BASE + "ontology"
-ONTOLOGY_VERSION = "1.0.0"
+ONTOLOGY_VERSION = "1.1.0"
 ONTOLOGY_VERSION_IRI = f"{ONTOLOGY_IRI}/{ONTOLOGY_VERSION}"
 SHAPES_IRI = BASE + "shapes"
 SPARQL_IRI = BASE + "sparql"
@@ -72,6 +72,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+OA = Namespace("http://www.w3.org/ns/oa#")
 
 PREFIXES: dict[str, str] = {
     "bc": str(BC),
@@ -91,11 +92,12 @@ PREFIXES: dict[str, str] = {
     "sh": str(SH),
     "void": str(VOID),
     "dcat": str(DCAT),
+    "oa": str(OA),
 }
 """Prefixes offered in serialisations, the SPARQL editor and the JSON-LD context."""
 
 __all__ = [
-    "BASE", "BC", "BCSH", "DATASET_IRI", "DCAT", "DCTERMS", "DOC", "FOAF", "GRAPH", "ID", "ONTOLOGY_IRI",
+    "BASE", "BC", "BCSH", "DATASET_IRI", "DCAT", "DCTERMS", "DOC", "FOAF", "GRAPH", "ID", "OA", "ONTOLOGY_IRI",
     "ONTOLOGY_VERSION", "ONTOLOGY_VERSION_IRI", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA",
     "SD", "SH", "SHAPES_IRI", "SKOS", "SPARQL_IRI", "TIME", "VOID", "XSD", "Namespace",
 ]

@@ -18,7 +18,7 @@ import pytest
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import PROV, RDF, RDFS
 
-from linkeddata.namespaces import BC, ID
+from tests.rdflib_namespaces import BC, ID
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA_DIR = ROOT / "data"
