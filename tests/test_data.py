@@ -210,9 +210,9 @@ def test_dates_use_only_the_three_precisions() -> None:
 def test_functional_properties_have_one_value() -> None:
     ontology, graph = _ontology(), _data()
     functional = set(ontology.subjects(RDF.type, OWL.FunctionalProperty)) | {SCHEMA.eventAttendanceMode}
-    for prop in functional:
-        for subject in set(graph.subjects(prop)):
-            assert len(set(graph.objects(subject, prop))) == 1, (subject, prop)
+    checked = [(subject, prop) for prop in functional for subject in set(graph.subjects(prop))]
+    assert len(checked) > 50, "the data use the single-valued properties: the check must have something to check"
+    assert not [(s, p) for s, p in checked if len(set(graph.objects(s, p))) != 1]
 
 
 def test_every_meeting_has_exactly_one_status_and_only_held_meetings_have_participations() -> None:
