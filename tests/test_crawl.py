@@ -81,3 +81,14 @@ def test_what_a_local_server_publishes_validates_against_its_own_shapes(real_cli
     conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=ontology, inference="none",
                                          allow_warnings=True, advanced=True)
     assert conforms, text[:2000]
+
+
+def test_prior_ontology_version_is_served_and_unknown_versions_are_not(real_client: TestClient) -> None:
+    """The ontology's owl:priorVersion resolves to the release it names, parsed as that release; a version
+    never published is a 404, and no path outside ontology/versions/ is reachable through the route."""
+    response = real_client.get(PUBLIC + "ontology/1.0.0", headers={"accept": "text/turtle"})
+    assert response.status_code == 200
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    assert (None, rdflib.OWL.versionInfo, rdflib.Literal("1.0.0")) in graph
+    for missing in ("9.9.9", "..%2F..%2Fpyproject", "latest"):
+        assert real_client.get(PUBLIC + "ontology/" + missing).status_code == 404

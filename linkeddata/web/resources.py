@@ -3,6 +3,9 @@ ontology and the shapes are negotiated (or fixed by an extension); unknown IRIs 
 
 from __future__ import annotations
 
+import re
+
+import pyoxigraph as ox
 from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -15,6 +18,7 @@ from ..publishing.describe import describe, exists
 from ..publishing.negotiation import negotiate, negotiate_language
 from ..publishing.rewrite import iri_to_uri
 from ..publishing.serialize import serialize
+from ..store.loading import parse_file
 from .context import app_context, document_url, public_base, rewriter
 from .errors import documented
 from .pages import LANGUAGES, PageBuilder, render
@@ -27,6 +31,7 @@ DOCUMENT_TYPES = [f.media_type for f in formats.DOCUMENT_FORMATS]
 FORMAT_PARAM = Query(None, description="Fixes the format instead of the Accept header (name or extension)",
                      json_schema_extra={"enum": sorted({n for f in formats.DOCUMENT_FORMATS for n in (f.name, f.extension)})})
 DOCUMENT_RESPONSES = documented(DOCUMENT_TYPES, 400, 404, 406)
+PRIOR_VERSION = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
 
 
 def choose_format(request: Request, extension: str | None, format_param: str | None) -> tuple[formats.Format, bool]:
@@ -149,6 +154,26 @@ def _graph_document(request: Request, graph: str, name: str, extension: str | No
 def ontology(request: Request, format: str | None = FORMAT_PARAM) -> Response:
     """The ontology document; its hash terms (``ontology#Meeting``) resolve here."""
     return _graph_document(request, GRAPH["ontology"].value, "ontology", None, format, "ontology.html")
+
+
+@router.api_route("/ontology/{version}", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
+def prior_ontology(request: Request, version: str, format: str | None = FORMAT_PARAM) -> Response:
+    """A prior version of the ontology (its ``owl:priorVersion`` IRI), as it was released: the file kept in
+    ``ontology/versions/``, in any RDF format (no page: the page describes the current version)."""
+    stem, ext = split_extension(version)
+    path = app_context(request).dataset.root / "ontology" / "versions" / f"{stem}.ttl"
+    if not PRIOR_VERSION.fullmatch(stem) or not path.is_file():
+        raise ResourceNotFoundError(f"No version {stem} of the ontology is published")
+    fmt, negotiated = choose_format(request, ext, format)
+    if fmt is formats.HTML:
+        fmt, negotiated = formats.TURTLE, False
+    url = f"{public_base(request)}ontology/{stem}"
+    triples = parse_file(path)
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in triples]
+    return representation(request, serialize(quads, fmt, rewriter(request)), fmt, negotiated=negotiated,
+                          last_modified=path.stat().st_mtime,
+                          alternates=[(f"{url}.{f.extension}", f) for f in formats.RDF_FORMATS],
+                          content_location=f"{url}.{fmt.extension}")
 
 
 @router.api_route("/ontology.{ext}", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
