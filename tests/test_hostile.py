@@ -253,6 +253,7 @@ def _resolve(case: Case, capture: str) -> tuple[str | bytes, bytes]:
 
 
 CASES = corpus()
+LOAD_MARGIN = 4  # how much slower than an idle machine a busy CI machine may be
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
@@ -267,13 +268,29 @@ def test_hostile_input(live: Live, case: Case) -> None:
     if answer.status == 503:
         assert answer.headers["Retry-After"]
     assert not any(secret in answer.body for secret in SECRETS), answer.body[:300]
-    assert elapsed < case.seconds, f"took {elapsed:.1f} s"
+    # A hang or a quadratic blow-up takes minutes; LOAD_MARGIN keeps a busy 2-core machine from failing this.
+    assert elapsed < case.seconds * LOAD_MARGIN, f"took {elapsed:.1f} s"
     assert live.capture.requests == [], "the server fetched something"
     assert live.process.poll() is None, "the server died"
 
 
-def test_the_corpus_is_large() -> None:
-    assert len(CASES) >= 80
+def test_the_corpus_attacks_every_route_that_takes_a_body(mini_settings: Settings) -> None:
+    """Each route that reads a body (POST, PUT, PATCH) is sent hostile bodies, under distinct case names: a new
+    write route without attacks fails here."""
+    paths = create_app(mini_settings).openapi()["paths"]
+    body_routes = {path for path, operations in paths.items() if {"post", "put", "patch"} & set(operations)}
+    attacked = {urlsplit(c.target if isinstance(c.target, str) else c.target.decode("latin-1")).path
+                for c in CASES if c.method in ("POST", "PUT", "PATCH")}
+    missing = {path for path in body_routes if not any(_matches(path, a) for a in attacked)}
+    assert body_routes and not missing, missing
+    assert len({c.name for c in CASES}) == len(CASES), "case names must be distinct"
+
+
+def _matches(route: str, path: str) -> bool:
+    """Whether a concrete path fits a route template such as /contributions/{cid}."""
+    pattern = route.strip("/").split("/")
+    parts = path.strip("/").split("/")
+    return len(pattern) == len(parts) and all(p.startswith("{") or p == q for p, q in zip(pattern, parts, strict=True))
 
 
 # --- Big bodies are refused while they stream -----------------------------------------------------------
