@@ -34,6 +34,12 @@ def compact(iri: str, prefixes: dict[str, str] = PREFIXES) -> str:
     return f"{best[0]}:{iri[len(best[1]):]}"
 
 
+def show_iri(iri: str, prefixes: dict[str, str] = PREFIXES) -> str:
+    """An IRI as Turtle and SPARQL write it: ``bc:place`` where a prefix fits, ``<https://…/x>`` otherwise."""
+    short = compact(iri, prefixes)
+    return short if short != iri else f"<{iri}>"
+
+
 def show(term: Term) -> str:
     """A term as people read it: ``bc:place``, ``<https://…/x>``, ``"1"^^xsd:integer``, ``"Hà Giang"@vi``."""
     if isinstance(term, ox.Literal):
@@ -43,8 +49,7 @@ def show(term: Term) -> str:
             suffix = "" if term.datatype == XSD_STRING else f"^^{show(term.datatype)}"
         return json.dumps(term.value, ensure_ascii=False) + suffix
     if isinstance(term, ox.NamedNode):
-        short = compact(term.value)
-        return short if short != term.value else f"<{term.value}>"
+        return show_iri(term.value)
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return str(term)

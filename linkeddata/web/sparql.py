@@ -37,7 +37,7 @@ from ..sparql.query import QueryShape, ResultKind, check_query, dataset_for
 from ..sparql.service import QueryJob, QueryOutcome, execute, offers_for, write_graph
 from ..store.base import Store
 from ..store.embedded import EmbeddedStore
-from ..terms import compact
+from ..terms import show_iri
 from .body import read_body, utf8
 from .context import app_context, rewriter
 from .errors import documented, error_headers, status_for
@@ -293,19 +293,14 @@ def _cell(term: dict[str, object] | None, prefixes: dict[str, str]) -> Cell:
         return Cell("")
     value, kind = str(term.get("value", "")), term.get("type")
     if kind == "uri":
-        return Cell(_shorten(value, prefixes), value if value.startswith(("http:", "https:")) else "", value)
+        return Cell(show_iri(value, prefixes), value if value.startswith(("http:", "https:")) else "", value)
     if kind == "bnode":
         return Cell("_:" + value)
     if kind == "literal":
         datatype = term.get("datatype")
         suffix = f"@{term['xml:lang']}" if "xml:lang" in term else ""
-        return Cell(value, suffix=suffix or (f"^^{_shorten(str(datatype), prefixes)}" if datatype else ""))
+        return Cell(value, suffix=suffix or (f"^^{show_iri(str(datatype), prefixes)}" if datatype else ""))
     return Cell(json.dumps(term.get("value"), ensure_ascii=False))
-
-
-def _shorten(iri: str, prefixes: dict[str, str]) -> str:
-    short = compact(iri, prefixes)
-    return short if short != iri else f"<{iri}>"
 
 
 def _downloads(params: ProtocolRequest, kind: ResultKind) -> list[dict[str, str]]:
