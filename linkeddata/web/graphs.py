@@ -13,7 +13,7 @@ from ..errors import ResourceNotFoundError
 from ..namespaces import GRAPH
 from ..publishing.describe import is_iri
 from ..publishing.negotiation import negotiate_language
-from ..publishing.serialize import serialize
+from ..publishing.serialize import in_default_graph, serialize
 from .context import app_context, public_base, rewriter
 from .pages import LANGUAGES, PageBuilder, render
 from .representation import representation
@@ -43,6 +43,6 @@ def graph_document(request: Request, path: str, format: str | None = None) -> Re
         body = render("graph.html", graph=url, triples=len(quads), subjects=listed, lang=lang,
                       alternates=alternates, base=public_base(request))
     else:
-        body = serialize(quads, fmt, rw)
+        body = serialize(in_default_graph(quads), fmt, rw)
     return representation(request, body, fmt, negotiated=negotiated, last_modified=dataset.store.last_modified,
                           alternates=alternates, content_location=f"{url}.{fmt.extension}")
