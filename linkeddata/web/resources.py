@@ -73,9 +73,12 @@ def resolve_thing(request: Request, path: str, raw_extension: str | None = None)
 @router.api_route("/id/{path:path}", methods=READ, response_class=Response,
                   responses={303: {"description": "See Other: the document about the thing"}, **documented([], 404)})
 def thing(request: Request, path: str) -> Response:
-    """A non-information resource: 303 See Other to the document that describes it."""
+    """A non-information resource: 303 See Other to the document that describes it, with the query string
+    (``?format=ttl`` chooses the document's format there as it would have here)."""
     iri = resolve_thing(request, path)
     location = document_url(request, iri)
+    if request.url.query:
+        location += "?" + request.url.query
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
 
@@ -105,7 +108,7 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=10
         links.append(f'<{iri_to_uri(doc_url)}?page={page - 1}>; rel="prev"')
     return representation(request, rendered.body, fmt, negotiated=negotiated, last_modified=store.last_modified,
                           alternates=_alternates(doc_url, query), content_location=f"{doc_url}.{fmt.extension}{located}",
-                          links=links, etag=rendered.etag)
+                          links=links, etag=rendered.etag, language=lang, language_negotiated=negotiated or bool(lang))
 
 
 def _alternates(doc_url: str, query: str = "") -> list[tuple[str, formats.Format]]:
@@ -154,7 +157,8 @@ def _graph_document(request: Request, graph: str, name: str, extension: str | No
 
     rendered = ctx.cache.get(("graph", graph, fmt.name, lang, rw.public_base, store.generation), build, fmt)
     return representation(request, rendered.body, fmt, negotiated=negotiated, last_modified=store.last_modified,
-                          alternates=alternates, content_location=f"{url}.{fmt.extension}", etag=rendered.etag)
+                          alternates=alternates, content_location=f"{url}.{fmt.extension}", etag=rendered.etag,
+                          language=lang, language_negotiated=negotiated or bool(lang))
 
 
 @router.api_route("/ontology", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
