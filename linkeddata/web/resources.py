@@ -149,7 +149,7 @@ def _graph_document(request: Request, graph: str, name: str, extension: str | No
 
     def build() -> tuple[bytes, bool, str]:
         if fmt is not formats.HTML:
-            return serialize(in_default_graph(list(store.quads(graph=graph))), fmt, rw), False, ""
+            return serialize(in_default_graph(ctx.dataset.vocabulary_quads(graph)), fmt, rw), False, ""
         from .ontology_page import build as document
 
         return render(template, doc=document(ctx.dataset.vocabulary, rw, lang), lang=lang, alternates=alternates,
