@@ -117,9 +117,11 @@ def by_media_type(media_type: str, choices: tuple[Format, ...] = READABLE_RDF) -
 
 
 def from_parameter(value: str, choices: tuple[Format, ...]) -> Format:
-    """A ``?format=`` value among ``choices``: a name, an extension, a media type, or another name for one."""
+    """A ``?format=`` value among ``choices``: a name, an extension, a media type, or another name for one; a
+    comma-separated list of media types (SPARQLWrapper sends its whole Accept list) names the first offered."""
     if "/" in value:
-        by_type = by_media_type(value, choices)
+        found = (by_media_type(media_type, choices) for media_type in value.split(","))
+        by_type = next((f for f in found if f is not None), None)
         if by_type is not None:
             return by_type
     return by_name(value, choices)

@@ -289,7 +289,7 @@ def test_rdflib_follows_its_nose_over_http(mini_client: TestClient) -> None:
 
 
 def test_named_graphs_dereference(mini_client: TestClient) -> None:
-    trig = mini_client.get("/doc/meeting/alpha.trig").text
+    trig = mini_client.get("/doc/meeting/alpha.trig?graphs=named").text
     assert f"<{PUBLIC}graph/data/meetings>" in trig
     response = mini_client.get("/graph/data/meetings", headers={"accept": "application/n-triples"})
     assert response.status_code == 200
@@ -319,3 +319,23 @@ def test_one_trailing_slash_policy_everywhere(mini_client: TestClient, path: str
     response = mini_client.get(path, follow_redirects=False)
     assert response.status_code == 301
     assert response.headers["location"] == PUBLIC + target
+
+
+@pytest.mark.parametrize(("path", "rdflib_format"), [
+    ("/doc/meeting/alpha.nq", "nquads"), ("/doc/meeting/alpha.trig", "trig"),
+    ("/ontology.nq", "nquads"), ("/graph/data/meetings.trig", "trig")])
+def test_quad_documents_hold_their_description_in_the_default_graph(mini_client: TestClient, path: str,
+                                                                     rdflib_format: str) -> None:
+    """A client with default-graph semantics (Comunica) finds what the triple syntaxes hold (issue 12)."""
+    dataset = rdflib.Dataset().parse(data=mini_client.get(path).content, format=rdflib_format)
+    turtle = rdflib.Graph().parse(data=mini_client.get(path.rsplit(".", 1)[0] + ".ttl").content, format="turtle")
+    assert [g.identifier for g in dataset.graphs() if len(g)] == [rdflib.graph.DATASET_DEFAULT_GRAPH_ID]
+    assert isomorphic(dataset.default_graph, turtle)
+
+
+def test_graph_provenance_on_request(mini_client: TestClient) -> None:
+    response = mini_client.get("/doc/meeting/alpha.nq?graphs=named")
+    dataset = rdflib.Dataset().parse(data=response.content, format="nquads")
+    assert rdflib.URIRef(PUBLIC + "graph/data/meetings") in {g.identifier for g in dataset.graphs() if len(g)}
+    assert response.headers["content-location"].endswith("alpha.nq?graphs=named")
+    assert mini_client.get("/doc/meeting/alpha.nq?graphs=other").status_code == 422  # as for ?page=0

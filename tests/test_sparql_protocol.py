@@ -444,3 +444,71 @@ def test_sparqlwrapper_default_xml(live_url: str) -> None:
 def test_graph_parameters_that_are_not_iris_are_400(client: TestClient, param: str, iri: str) -> None:
     response = client.get("/sparql", params={"query": "ASK {}", param: iri})
     assert response.status_code == 400
+
+
+# --- Leniency where clients disagree harmlessly (issue 12) ----------------------------------------------
+
+@pytest.mark.parametrize(("pairs", "media_type"), [
+    ([("format", "tsv"), ("format", "text/tab-separated-values")], "text/tab-separated-values"),  # SPARQLWrapper
+    ([("format", "json"), ("output", "json"), ("results", "json")], "application/sparql-results+json"),
+    ([("output", "xml")], "application/sparql-results+xml"),
+    ([("format", "csv"), ("format", "csv")], "text/csv"),
+])
+def test_repeated_format_values_naming_one_format_are_accepted(client: TestClient, pairs: list[tuple[str, str]],
+                                                              media_type: str) -> None:
+    response = client.get("/sparql", params=[("query", "SELECT * { ?s ?p ?o } LIMIT 1"), *pairs])
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].split(";")[0] == media_type
+
+
+def test_construct_format_as_a_media_type_list(client: TestClient) -> None:
+    """SPARQLWrapper's JSON-LD: ``format=json-ld&format=application/ld+json,application/x-json+ld``."""
+    query = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
+    response = client.post("/sparql", data={"query": query, "format": ["json-ld", "application/ld+json,application/x-json+ld"]})
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/ld+json")
+
+
+def test_conflicting_format_values_are_refused_naming_both(client: TestClient) -> None:
+    response = client.get("/sparql", params=[("query", "ASK {}"), ("format", "xml"), ("output", "json")])
+    assert response.status_code == 400
+    assert "'xml'" in response.text and "'json'" in response.text
+
+
+# --- Relative IRIs resolve against the service's base (Protocol §2.3) -------------------------------------
+
+def test_relative_iris_resolve_against_the_service_base_in_select(client: TestClient) -> None:
+    query = "SELECT ?n ?x WHERE { <id/thing/two> <http://example.org/n> ?n BIND(<id/thing/elsewhere> AS ?x) }"
+    response = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert response.status_code == 200, response.text
+    [row] = response.json()["results"]["bindings"]
+    assert row["n"]["value"] == "2"
+    assert row["x"] == {"type": "uri", "value": PUBLIC + "id/thing/elsewhere"}
+
+
+def test_relative_iris_resolve_in_a_construct_template(client: TestClient) -> None:
+    query = "CONSTRUCT { <id/thing/two> <seen> ?n } WHERE { <id/thing/two> <http://example.org/n> ?n }"
+    response = client.post("/sparql", data={"query": query}, headers={"Accept": "text/turtle"})
+    assert response.status_code == 200, response.text
+    graph = rdflib.Graph().parse(data=response.text, format="turtle")
+    expected = (rdflib.URIRef(PUBLIC + "id/thing/two"), rdflib.URIRef(PUBLIC + "seen"), rdflib.Literal(2))
+    assert set(graph) == {expected}
+
+
+def test_relative_iris_resolve_in_describe(client: TestClient) -> None:
+    response = client.get("/sparql", params={"query": "DESCRIBE <id/thing/two>"}, headers={"Accept": "application/n-triples"})
+    assert response.status_code == 200, response.text
+    graph = rdflib.Graph().parse(data=response.text, format="nt")
+    assert (rdflib.URIRef(PUBLIC + "id/thing/two"), rdflib.URIRef("http://example.org/n"), rdflib.Literal(2)) in graph
+
+
+def test_a_query_with_its_own_base_keeps_it(client: TestClient) -> None:
+    query = "BASE <http://example.org/> SELECT ?x WHERE { BIND(<y> AS ?x) }"
+    response = client.get("/sparql", params={"query": query}, headers={"Accept": "application/sparql-results+json"})
+    assert response.json()["results"]["bindings"][0]["x"]["value"] == "http://example.org/y"
+
+
+def test_service_description_states_the_base(client: TestClient) -> None:
+    graph = rdflib.Graph().parse(data=client.get("/sparql", headers={"Accept": "text/turtle"}).text, format="turtle")
+    comments = [str(c) for c in graph.objects(rdflib.URIRef(PUBLIC + "sparql"), rdflib.RDFS.comment)]
+    assert any(f"<{PUBLIC}>" in c for c in comments)

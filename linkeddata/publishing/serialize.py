@@ -40,6 +40,13 @@ def serialize(quads: Sequence[ox.Quad], fmt: formats.Format, rewriter: IriRewrit
     return data
 
 
+def in_default_graph(quads: Sequence[ox.Quad]) -> list[ox.Quad]:
+    """A document's triples in its default graph, once each. Quad syntaxes then say what triple syntaxes say:
+    a client that queries the default graph of what it fetched (Comunica, by the RDF 1.1 dataset semantics)
+    finds the description there, not in named graphs it would have to know to ask for."""
+    return [ox.Quad(t.subject, t.predicate, t.object) for t in dict.fromkeys(q.triple for q in quads)]
+
+
 def _compact_jsonld(quads: list[ox.Quad], rewriter: IriRewriter) -> bytes:
     """JSON-LD in compacted form with our context inline (no consumer has to fetch it): one node object per
     subject, IRIs as compact IRIs where a prefix fits, literals as value objects keeping their exact lexical form."""

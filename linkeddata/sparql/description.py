@@ -10,7 +10,10 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import formats
-from ..namespaces import RDF, SD
+from ..namespaces import BASE, RDF, RDFS, SD
+
+BASE_STATEMENT = "Relative IRIs in a query resolve against the base IRI "
+"""How the service description states the base IRI of queries."""
 
 
 def service_description(endpoint: str, graph_names: Iterable[str], service_allowlist: Sequence[str]) -> list[ox.Triple]:
@@ -22,6 +25,9 @@ def service_description(endpoint: str, graph_names: Iterable[str], service_allow
                _t(service, SD.supportedLanguage, SD.SPARQL11Query), _t(service, SD.feature, SD.UnionDefaultGraph),
                _t(service, SD.defaultDataset, dataset), _t(dataset, RDF.type, SD.Dataset),
                _t(dataset, SD.defaultGraph, default_graph), _t(default_graph, RDF.type, SD.Graph)]
+    # Protocol §2.3 leaves the base IRI of a query to the service; no vocabulary term says it, so a comment
+    # does (the base is rewritten to the serving origin like every IRI we write).
+    triples.append(ox.Triple(service, RDFS.comment, ox.Literal(f"{BASE_STATEMENT}<{BASE}>.")))
     if service_allowlist:
         triples.append(_t(service, SD.feature, SD.BasicFederatedQuery))
     iris = {fmt.w3c_iri for fmt in (*formats.SELECT_FORMATS, *formats.ASK_FORMATS, *formats.RDF_FORMATS)}

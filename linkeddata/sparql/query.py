@@ -129,6 +129,10 @@ def analyse(query: str) -> QueryShape:
     return QueryShape(form, any(_is_word(tok, "FROM") for tok in tokens), services)
 
 
+def has_relative_iris(query: str) -> bool:
+    """Whether an IRI written in full (``<…>``, outside strings and comments) is relative: only then does the
+    query need a base IRI (and only then is one sent, so error positions match the text as the user wrote it)."""
+    return any(kind == "iri" and not _ABSOLUTE_IRI.match(text[1:-1]) for kind, text in _tokens(query))
 
 
 def nesting_depth(query: str) -> int:

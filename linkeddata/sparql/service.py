@@ -11,10 +11,11 @@ import pyoxigraph as ox
 
 from .. import formats
 from ..errors import BadInputError, UpstreamError
+from ..namespaces import BASE
 from ..publishing.rewrite import IriRewriter
 from ..publishing.serialize import serialize
 from ..store.base import QueryResult, Store, Term
-from .query import DatasetSpec, ResultKind
+from .query import DatasetSpec, ResultKind, has_relative_iris
 from .results import write_boolean, write_solutions
 
 
@@ -28,14 +29,17 @@ def offers_for(kind: ResultKind) -> tuple[formats.Format, ...]:
 
 
 def evaluate(store: Store, query: str, dataset: DatasetSpec) -> QueryResult:
-    """Run a read-only query on the store; a syntax error becomes ``BadInputError`` with its position."""
+    """Run a read-only query on the store; a syntax error becomes ``BadInputError`` with its position.
+    Relative IRIs resolve against the service's base (Protocol §2.3): the site root, canonical here and
+    rewritten to the public origin in the results like every other IRI."""
+    base_iri = BASE if has_relative_iris(query) else None
     try:
         if dataset.default_graphs is not None:
             return store.query(query, default_graphs=list(dataset.default_graphs),
-                               named_graphs=list(dataset.named_graphs))
+                               named_graphs=list(dataset.named_graphs), base_iri=base_iri)
         if dataset.from_query:
-            return store.query(query, union_default=False)
-        return store.query(query)
+            return store.query(query, union_default=False, base_iri=base_iri)
+        return store.query(query, base_iri=base_iri)
     except SyntaxError as err:
         raise BadInputError(f"SPARQL syntax {err}") from None
     except OSError as err:

@@ -39,8 +39,10 @@ class Store(Protocol):
         """Quads matching the pattern, across all graphs unless ``graph`` is given; at most ``limit``."""
 
     def query(self, sparql: str, *, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, union_default: bool = True) -> QueryResult:
-        """Run a read-only SPARQL query; the default graph is the union of all graphs unless named."""
+              named_graphs: list[str] | None = None, union_default: bool = True,
+              base_iri: str | None = None) -> QueryResult:
+        """Run a read-only SPARQL query; the default graph is the union of all graphs unless named.
+        Relative IRIs in the query resolve against ``base_iri`` (the query's own BASE wins)."""
 
     def graph_names(self) -> list[str]: ...
 

@@ -10,6 +10,8 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .. import formats
 from ..curation.contributions import ContributionFolder, graph_iri
 from ..errors import LinkedDataError, RdfSyntaxError, StoreUnavailableError, UpstreamError
@@ -17,7 +19,7 @@ from ..publishing.rewrite import IriRewriter
 from ..publishing.serialize import serialize
 from ..publishing.void import VOID_GRAPH, void_triples
 from ..settings import Settings
-from ..vocabulary import Vocabulary, load_vocabulary
+from ..vocabulary import ONTOLOGY_GRAPH, SHAPES_GRAPH, Vocabulary, load_vocabulary
 from .base import Store
 from .embedded import EmbeddedStore
 from .loading import load_sources, parse_file, rdf_files
@@ -97,6 +99,16 @@ class Dataset:
     def vocabulary(self) -> Vocabulary:
         """The ontology and shapes under ``root`` (re-read when one of their files changes)."""
         return load_vocabulary(self.root)
+
+    def vocabulary_quads(self, graph: str) -> list[ox.Quad]:
+        """The ontology's or the shapes' graph as the store holds it; when the store has no such graph (an
+        engine's own bulk loader put everything in its default graph), the same triples from ``root``."""
+        quads = list(self.store.quads(graph=graph))
+        if quads:
+            return quads
+        vocabulary = self.vocabulary
+        triples = {ONTOLOGY_GRAPH.value: vocabulary.ontology, SHAPES_GRAPH.value: vocabulary.shapes}.get(graph, [])
+        return [ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(graph)) for t in triples]
 
     @property
     def contributions(self) -> ContributionFolder:

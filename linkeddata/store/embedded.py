@@ -34,15 +34,16 @@ class EmbeddedStore(WriteClock):
         return itertools.islice(self._store.quads_for_pattern(subject, predicate, obj, graph_node), limit)
 
     def query(self, sparql: str, *, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, union_default: bool = True) -> QueryResult:
+              named_graphs: list[str] | None = None, union_default: bool = True,
+              base_iri: str | None = None) -> QueryResult:
         """With ``union_default=False`` and no graphs given, the query's own FROM/FROM NAMED decide."""
         if default_graphs is None and not union_default:
-            return self._store.query(sparql)
+            return self._store.query(sparql, base_iri=base_iri)
         if default_graphs is None:
             return self._store.query(sparql, use_default_graph_as_union=True,
-                                     named_graphs=_named(named_graphs))
+                                     named_graphs=_named(named_graphs), base_iri=base_iri)
         return self._store.query(sparql, default_graph=[ox.NamedNode(i) for i in default_graphs],
-                                 named_graphs=_named(named_graphs))
+                                 named_graphs=_named(named_graphs), base_iri=base_iri)
 
     def graph_names(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))

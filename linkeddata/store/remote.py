@@ -18,6 +18,7 @@ UNION_PARAMETER: tuple[str, str] = ("union-default-graph", "")
 """Oxigraph's per-query switch to make the default graph the union of all graphs; a store that has its
 default graph configured as the union anyway (Fuseki's unionDefaultGraph, GraphDB) ignores it."""
 GRAPH_NT = "application/n-triples"
+QUERY_ACCEPT = f"{RESULTS_JSON}, {GRAPH_NT};q=0.9"
 
 
 def _sparql(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -70,13 +71,15 @@ class RemoteStore(WriteClock):
         return itertools.islice(iter(remote + local), limit)
 
     def query(self, sparql: str, *, default_graphs: list[str] | None = None,
-              named_graphs: list[str] | None = None, union_default: bool = True) -> QueryResult:
+              named_graphs: list[str] | None = None, union_default: bool = True,
+              base_iri: str | None = None) -> QueryResult:
         params: list[tuple[str, str | int | float | bool | None]] = [("default-graph-uri", g) for g in default_graphs or []]
         params += [("named-graph-uri", g) for g in named_graphs or []]
         if union_default and not default_graphs and not named_graphs:
             params.append(UNION_PARAMETER)
-        response = self._post(self.query_endpoint, {"query": sparql}, params,
-                              accept=f"{RESULTS_JSON}, {GRAPH_NT};q=0.9")
+        if base_iri:  # the protocol has no base parameter: a BASE ahead of the query's own prologue does it
+            sparql = f"BASE <{base_iri}>\n{sparql}"
+        response = self._post(self.query_endpoint, {"query": sparql}, params, accept=QUERY_ACCEPT)
         content_type = response.headers.get("content-type", "").split(";")[0].strip()
         if content_type == GRAPH_NT:
             triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]

@@ -4,7 +4,9 @@ and the current data) and ``/contributions`` (validation-gated writes with beare
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
+import pyoxigraph as ox
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -16,7 +18,9 @@ from .. import formats
 from ..curation import gate
 from ..curation.auth import AuthError
 from ..curation.contributions import check_id, contribution_iri
-from ..errors import PayloadTooLargeError, ResourceNotFoundError, UnsupportedMediaTypeError
+from ..errors import PayloadTooLargeError, RdfSyntaxError, ResourceNotFoundError, UnsupportedMediaTypeError
+from ..publishing.rewrite import IriRewriter
+from ..terms import Resource
 from ..validation import report
 from ..validation.outcome import ValidationOutcome
 from .body import read_body
@@ -86,12 +90,29 @@ def _negotiated_outcome(request: Request, outcome: ValidationOutcome, submitted:
     if fmt is formats.JSON_SUMMARY:
         return JSONResponse(json.loads(rw.text_to_public(report.as_json(outcome))), status_code=code, headers=headers)
     if fmt is formats.HTML:
-        page = render("validate.html", outcome=outcome, view=_annotated_lines(submitted, outcome), lang="en",
+        # What we found speaks this server's IRIs; what the user sent is shown exactly as sent.
+        public = _public_outcome(outcome, rw)
+        page = render("validate.html", outcome=public, view=_annotated_lines(submitted, public), lang="en",
                       base=public_base(request), alternates=[], limit=app_context(request).settings.max_body_bytes)
-        return Response(rw.text_to_public(page.decode("utf-8")), status_code=code, media_type=fmt.content_type,
-                        headers=headers)
+        return Response(page, status_code=code, media_type=fmt.content_type, headers=headers)
     text = report.as_rdf(outcome, fmt, rewriter(request))
     return Response(text, status_code=code, media_type=fmt.content_type, headers=headers)
+
+
+def _public_outcome(outcome: ValidationOutcome, rw: IriRewriter) -> ValidationOutcome:
+    """The outcome with canonical IRIs (in terms and in messages) as this server's public ones."""
+    def text(value: str | None) -> str | None:
+        return None if value is None else rw.text_to_public(value)
+
+    def node(term: Resource | ox.Literal) -> Resource | ox.Literal:
+        return ox.NamedNode(rw.to_public(term.value)) if isinstance(term, ox.NamedNode) else term
+
+    results = tuple(replace(r, focus_node=node(r.focus_node), message=rw.text_to_public(r.message),
+                            value=None if r.value is None else rw.term(r.value), focus_label=text(r.focus_label),
+                            path_text=text(r.path_text)) for r in outcome.results)
+    errors = tuple(RdfSyntaxError(rw.text_to_public(e.message), source=e.source, line=e.line, column=e.column)
+                   for e in outcome.errors)
+    return replace(outcome, results=results, errors=errors)
 
 
 def _annotated_lines(submitted: bytes, outcome: ValidationOutcome) -> list[tuple[int, str, list[str]]]:

@@ -13,7 +13,7 @@ from ..errors import ResourceNotFoundError
 from ..namespaces import GRAPH
 from ..publishing.describe import is_iri
 from ..publishing.negotiation import negotiate_language
-from ..publishing.serialize import serialize
+from ..publishing.serialize import in_default_graph, serialize
 from .context import app_context, public_base, rewriter
 from .pages import LANGUAGES, PageBuilder, render
 from .representation import representation
@@ -32,17 +32,18 @@ def graph_document(request: Request, path: str, format: str | None = None) -> Re
     if not quads:
         raise ResourceNotFoundError(f"No graph is published at {public_base(request)}graph/{stem}")
     fmt, negotiated = choose_format(request, ext, format)
+    lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES) if fmt is formats.HTML else ""
     rw = rewriter(request)
     url = rw.to_public(graph)
     alternates = [(f"{url}.{f.extension}", f) for f in formats.DOCUMENT_FORMATS]
     if fmt is formats.HTML:
-        lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES)
         pages = PageBuilder(dataset.store, rw, lang)
         subjects = sorted({q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)})[:LISTED_SUBJECTS]
         listed = sorted(((pages.label(s), rw.to_public(s)) for s in subjects), key=lambda item: item[0].lower())
         body = render("graph.html", graph=url, triples=len(quads), subjects=listed, lang=lang,
                       alternates=alternates, base=public_base(request))
     else:
-        body = serialize(quads, fmt, rw)
+        body = serialize(in_default_graph(quads), fmt, rw)
     return representation(request, body, fmt, negotiated=negotiated, last_modified=dataset.store.last_modified,
-                          alternates=alternates, content_location=f"{url}.{fmt.extension}")
+                          alternates=alternates, content_location=f"{url}.{fmt.extension}", language=lang,
+                          language_negotiated=negotiated or bool(lang))

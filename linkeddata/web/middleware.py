@@ -10,7 +10,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import MutableHeaders
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.cors import CORSMiddleware
 from starlette.middleware.gzip import GZipMiddleware
 from starlette.requests import Request
@@ -159,7 +159,8 @@ def allowed_methods(app: FastAPI, scope: Scope) -> set[str]:
 
 class GzipEtags:
     """Outside the gzip middleware: a gzipped response gets its own ETag (and ``If-None-Match`` with it
-    still matches, see representation.not_modified)."""
+    still matches, see representation.not_modified); a 304 varies by Accept-Encoding as its 200 did (the gzip
+    middleware sees no body in it to compress)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -171,9 +172,40 @@ class GzipEtags:
                 etag = headers.get("etag")
                 if etag and headers.get("content-encoding") == "gzip" and etag.endswith('"'):
                     headers["etag"] = etag[:-1] + GZIP_ETAG_SUFFIX + '"'
+                if message["status"] == 304 and "accept-encoding" not in headers.get("vary", "").lower():
+                    headers.add_vary_header("Accept-Encoding")  # as the 200 it stands for (RFC 9110 §15.4.5)
             await send(message)
 
         await self.app(scope, receive, tagging if scope["type"] == "http" else send)
+
+
+class PathCors(CORSMiddleware):
+    """CORS, with each preflight offering the methods the path serves (the ``Allow`` of an ``OPTIONS`` there)
+    rather than every method some path serves: a browser is not told it may PUT where a PUT would be 405."""
+
+    def __init__(self, app: ASGIApp, routes_of: FastAPI) -> None:
+        super().__init__(app, allow_origins=["*"], allow_credentials=False,
+                         allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
+                         allow_headers=["Accept", "Content-Type", "Authorization"], expose_headers=EXPOSED, max_age=86400)
+        self.routes_of = routes_of
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        headers = Headers(scope=scope) if scope["type"] == "http" and scope["method"] == "OPTIONS" else None
+        if headers is None or "origin" not in headers or "access-control-request-method" not in headers:
+            await super().__call__(scope, receive, send)
+            return
+        await self._path_preflight(scope, headers)(scope, receive, send)
+
+    def _path_preflight(self, scope: Scope, headers: Headers) -> Response:
+        methods = allowed_methods(self.routes_of, scope)
+        if not methods:
+            return PlainTextResponse("No resource is published at this path.\n", status_code=404)
+        general = self.preflight_response(request_headers=headers)
+        answer = {k: v for k, v in general.headers.items() if k not in ("content-length", "content-type")}
+        answer["access-control-allow-methods"] = answer["allow"] = ", ".join(sorted(methods))
+        if general.status_code != 200 or headers["access-control-request-method"] in methods:
+            return PlainTextResponse(bytes(general.body).decode(), status_code=general.status_code, headers=answer)
+        return PlainTextResponse("Disallowed CORS method", status_code=400, headers=answer)
 
 
 def install(app: FastAPI, dataset: Dataset) -> None:
@@ -186,6 +218,4 @@ def install(app: FastAPI, dataset: Dataset) -> None:
     app.add_middleware(SecurityHeaders, routes_of=app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(GzipEtags)
-    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False,
-                       allow_methods=["GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS"],
-                       allow_headers=["Accept", "Content-Type", "Authorization"], expose_headers=EXPOSED, max_age=86400)
+    app.add_middleware(PathCors, routes_of=app)

@@ -108,12 +108,18 @@ def not_modified(request: Request, etag: str, last_modified: float) -> bool:
 
 def representation(request: Request, body: bytes, fmt: Format, *, negotiated: bool, last_modified: float,
                    alternates: Sequence[tuple[str, Format]] = (), content_location: str | None = None,
-                   links: Sequence[str] = (), status_code: int = 200, etag: str | None = None) -> Response:
-    """A 200 (or 304) response carrying ``body`` in ``fmt`` with every header a linked-data client uses."""
+                   links: Sequence[str] = (), status_code: int = 200, etag: str | None = None,
+                   language: str = "", language_negotiated: bool = False) -> Response:
+    """A 200 (or 304) response carrying ``body`` in ``fmt`` with every header a linked-data client uses.
+    ``language`` is the body's (a page's) language; ``language_negotiated`` says Accept-Language chose it, or
+    would have had Accept chosen the page, so a shared cache keeps one entry per language."""
     etag = etag or etag_for(body, fmt)
     headers = {"ETag": etag, "Last-Modified": formatdate(last_modified, usegmt=True), "Cache-Control": CACHE_CONTROL}
-    if negotiated:
-        headers["Vary"] = "Accept"
+    vary = [name for name, used in (("Accept", negotiated), ("Accept-Language", language_negotiated)) if used]
+    if vary:
+        headers["Vary"] = ", ".join(vary)
+    if language:
+        headers["Content-Language"] = language
     if content_location:
         headers["Content-Location"] = iri_to_uri(content_location)
     if alternates or links:

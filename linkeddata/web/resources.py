@@ -4,6 +4,7 @@ ontology and the shapes are negotiated (or fixed by an extension); unknown IRIs 
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query
@@ -17,7 +18,7 @@ from ..namespaces import GRAPH, ID, ONTOLOGY_VERSION
 from ..publishing.describe import describe, exists
 from ..publishing.negotiation import negotiate, negotiate_language
 from ..publishing.rewrite import iri_to_uri
-from ..publishing.serialize import serialize
+from ..publishing.serialize import in_default_graph, serialize
 from ..store.loading import parse_file
 from .context import app_context, document_url, public_base, rewriter
 from .errors import documented
@@ -28,6 +29,9 @@ router = APIRouter()
 READ = ["GET"]
 """HEAD is answered for every GET route by the middleware (web/middleware.py), not per route."""
 DOCUMENT_TYPES = [f.media_type for f in formats.DOCUMENT_FORMATS]
+GRAPHS_PARAM = Query("default", description="In N-Quads and TriG: the description in the default graph "
+                     "(``default``), or each triple in the named graph it is stored in (``named``, its provenance)")
+GraphLayout = Literal["default", "named"]
 FORMAT_PARAM = Query(None, description="Fixes the format instead of the Accept header (name or extension)",
                      json_schema_extra={"enum": sorted({n for f in formats.DOCUMENT_FORMATS for n in (f.name, f.extension)})})
 DOCUMENT_RESPONSES = documented(DOCUMENT_TYPES, 400, 404, 406)
@@ -69,15 +73,18 @@ def resolve_thing(request: Request, path: str, raw_extension: str | None = None)
 @router.api_route("/id/{path:path}", methods=READ, response_class=Response,
                   responses={303: {"description": "See Other: the document about the thing"}, **documented([], 404)})
 def thing(request: Request, path: str) -> Response:
-    """A non-information resource: 303 See Other to the document that describes it."""
+    """A non-information resource: 303 See Other to the document that describes it, with the query string
+    (``?format=ttl`` chooses the document's format there as it would have here)."""
     iri = resolve_thing(request, path)
     location = document_url(request, iri)
+    if request.url.query:
+        location += "?" + request.url.query
     return RedirectResponse(location, status_code=303, headers={"Vary": "Accept"})
 
 
 @router.api_route("/doc/{path:path}", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
 async def document(request: Request, path: str, page: int = Query(1, ge=1, le=100_000),
-                   format: str | None = FORMAT_PARAM) -> Response:
+                   format: str | None = FORMAT_PARAM, graphs: GraphLayout = GRAPHS_PARAM) -> Response:
     """The document about ``id/{path}``: negotiated, or in the format its extension names. A page already
     rendered for this request's path, format, language and origin is answered from the event loop; the
     rest (store lookups, rendering) runs off it."""
@@ -86,19 +93,22 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=10
     ctx = app_context(request)
     store = ctx.dataset.store
     lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES) if fmt is formats.HTML else ""
-    key = ("doc", request.scope.get("raw_path", path), page, fmt.name, lang, public_base(request), store.generation)
+    named = graphs == "named" and fmt.datasets
+    key = ("doc", request.scope.get("raw_path", path), page, fmt.name, lang, named, public_base(request),
+           store.generation)
     rendered = ctx.cache.peek(key)
     if rendered is None:
         rendered = await run_in_threadpool(
-            ctx.cache.get, key, lambda: _render_document(request, stem, ext, page, fmt, lang), fmt)
+            ctx.cache.get, key, lambda: _render_document(request, stem, ext, page, fmt, lang, named), fmt)
     doc_url = document_url(request, rendered.subject)
     query = f"?page={page}" if page > 1 else ""
+    located = query + ("&" if query else "?") + "graphs=named" if named else query
     links = [f'<{iri_to_uri(doc_url)}?page={page + 1}>; rel="next"'] if rendered.has_next else []
     if page > 1:
         links.append(f'<{iri_to_uri(doc_url)}?page={page - 1}>; rel="prev"')
     return representation(request, rendered.body, fmt, negotiated=negotiated, last_modified=store.last_modified,
-                          alternates=_alternates(doc_url, query), content_location=f"{doc_url}.{fmt.extension}{query}",
-                          links=links, etag=rendered.etag)
+                          alternates=_alternates(doc_url, query), content_location=f"{doc_url}.{fmt.extension}{located}",
+                          links=links, etag=rendered.etag, language=lang, language_negotiated=negotiated or bool(lang))
 
 
 def _alternates(doc_url: str, query: str = "") -> list[tuple[str, formats.Format]]:
@@ -106,7 +116,7 @@ def _alternates(doc_url: str, query: str = "") -> list[tuple[str, formats.Format
 
 
 def _render_document(request: Request, stem: str, ext: str | None, page: int, fmt: formats.Format,
-                     lang: str) -> tuple[bytes, bool, str]:
+                     lang: str, named: bool = False) -> tuple[bytes, bool, str]:
     iri = resolve_thing(request, stem, raw_extension=ext)
     store = app_context(request).dataset.store
     rw = rewriter(request)
@@ -117,7 +127,8 @@ def _render_document(request: Request, stem: str, ext: str | None, page: int, fm
     if page > 1 and not description.outgoing and not description.incoming:
         raise ResourceNotFoundError(f"{doc_url} has no page {page}")
     if fmt is not formats.HTML:
-        return serialize(description.quads, fmt, rw), description.has_next, iri
+        quads = description.quads if named else in_default_graph(description.quads)
+        return serialize(quads, fmt, rw), description.has_next, iri
     view = PageBuilder(store, rw, lang).resource(description)
     alternates = _alternates(doc_url, f"?page={page}" if page > 1 else "")
     body = render("resource.html", page=view, lang=lang, alternates=alternates, description=description,
@@ -138,7 +149,7 @@ def _graph_document(request: Request, graph: str, name: str, extension: str | No
 
     def build() -> tuple[bytes, bool, str]:
         if fmt is not formats.HTML:
-            return serialize(list(store.quads(graph=graph)), fmt, rw), False, ""
+            return serialize(in_default_graph(ctx.dataset.vocabulary_quads(graph)), fmt, rw), False, ""
         from .ontology_page import build as document
 
         return render(template, doc=document(ctx.dataset.vocabulary, rw, lang), lang=lang, alternates=alternates,
@@ -146,7 +157,8 @@ def _graph_document(request: Request, graph: str, name: str, extension: str | No
 
     rendered = ctx.cache.get(("graph", graph, fmt.name, lang, rw.public_base, store.generation), build, fmt)
     return representation(request, rendered.body, fmt, negotiated=negotiated, last_modified=store.last_modified,
-                          alternates=alternates, content_location=f"{url}.{fmt.extension}", etag=rendered.etag)
+                          alternates=alternates, content_location=f"{url}.{fmt.extension}", etag=rendered.etag,
+                          language=lang, language_negotiated=negotiated or bool(lang))
 
 
 @router.api_route("/ontology", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)

@@ -48,7 +48,7 @@ def home(request: Request) -> Response:
 
     rendered = ctx.cache.get(("home", lang, base, store.generation), build, formats.HTML)
     return representation(request, rendered.body, formats.HTML, negotiated=False, last_modified=store.last_modified,
-                          alternates=alternates, etag=rendered.etag)
+                          alternates=alternates, etag=rendered.etag, language=lang, language_negotiated=True)
 
 
 @router.api_route("/.well-known/void", methods=READ, response_class=Response,

@@ -61,6 +61,9 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 router = APIRouter(lifespan=_lifespan)
 
 UPDATE_PARAMS = ("update", "using-graph-uri", "using-named-graph-uri")
+FORMAT_PARAMS = ("format", "output", "results")
+"""Names clients give the result format in the URL; SPARQLWrapper sends two of them, or one twice
+(``format=tsv&format=text/tab-separated-values``)."""
 _POOL_LOCK = threading.Lock()
 REMOTE_QUERY_THREADS = 8
 """Queries sent to a remote store at once from one process; more wait their turn."""
@@ -88,7 +91,8 @@ class ProtocolRequest:
     query: str | None
     default_graphs: list[str] = field(default_factory=list)
     named_graphs: list[str] = field(default_factory=list)
-    format: str | None = None
+    formats: tuple[str, ...] = ()
+    """Every value of ``format``, ``output`` and ``results`` (clients send several names for one format)."""
 
 
 # --- Routes ----------------------------------------------------------------------------------------------
@@ -116,9 +120,8 @@ def _protocol_request(pairs: list[tuple[str, str]], *, via_uri: bool, request: R
     names = [name for name, _ in pairs]
     if any(name in UPDATE_PARAMS for name in names):
         raise QueryRefusedError("This endpoint is read-only: the SPARQL update operation is not offered.")
-    for single in ("query", "format"):
-        if names.count(single) > 1:
-            raise BadInputError(f"Give exactly one {single!r} parameter, not {names.count(single)}.")
+    if names.count("query") > 1:
+        raise BadInputError(f"Give exactly one 'query' parameter, not {names.count('query')}.")
     values = dict(pairs)
     query = values.get("query")
     limit = app_context(request).settings.max_query_length
@@ -128,7 +131,8 @@ def _protocol_request(pairs: list[tuple[str, str]], *, via_uri: bool, request: R
             raise UriTooLongError(message + " Send long queries by POST.")
         raise PayloadTooLargeError(message)
     return ProtocolRequest(query, [v for k, v in pairs if k == "default-graph-uri"],
-                           [v for k, v in pairs if k == "named-graph-uri"], values.get("format"))
+                           [v for k, v in pairs if k == "named-graph-uri"],
+                           tuple(dict.fromkeys(v for k, v in pairs if k in FORMAT_PARAMS and v)))
 
 
 async def _post_pairs(request: Request) -> list[tuple[str, str]]:
@@ -180,9 +184,19 @@ async def _respond(request: Request, params: ProtocolRequest) -> Response:
 def _choose(request: Request, params: ProtocolRequest, offers: Sequence[formats.Format]) -> formats.Format:
     """``?format=`` when given (unknown: 400), else the Accept header; HTML is offered last, for browsers."""
     choices = (*offers, formats.HTML)
-    if params.format:
-        return formats.from_parameter(params.format, choices)
+    if params.formats:
+        return _one_format(params.formats, choices)
     return negotiate(request.headers.get("accept"), choices)
+
+
+def _one_format(values: Sequence[str], choices: tuple[formats.Format, ...]) -> formats.Format:
+    """The one format all the ``format``/``output``/``results`` values name; 400 naming two that differ."""
+    named = {value: formats.from_parameter(value, choices) for value in values}
+    first, fmt = next(iter(named.items()))
+    for value, other in named.items():
+        if other is not fmt:
+            raise BadInputError(f"Conflicting result formats: {first!r} names {fmt.label}, {value!r} names {other.label}.")
+    return fmt
 
 
 async def _run(request: Request, params: ProtocolRequest, shape: QueryShape,
