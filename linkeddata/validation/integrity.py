@@ -1,0 +1,100 @@
+"""Integrity of the whole: what a write (add, replace or withdraw a graph) would break in the data already
+published. Like rdf4j's ShaclSail, the dataset is checked as it would be after the write, but only around
+it: the resources the write touches and those that refer to them, never the whole dataset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+from ..namespaces import ID
+from ..store.base import Subject, Term
+from ..terms import show
+from ..vocabulary import VIOLATION, Vocabulary
+from .checks import REFERENTIAL_INTEGRITY
+from .context import context_around, context_hops
+from .outcome import ValidationResult
+from .shacl import shacl_results
+from .sources import TripleIndex, TripleSource
+from .sparql_constraints import sparql_results
+
+_CONTRIBUTION_RECORDS = ID["contribution/"].value
+"""The server's own provenance records: a write changes them, but nothing published depends on them."""
+
+
+@dataclass(frozen=True)
+class AfterWrite:
+    """The existing data as it would be after a write: without one graph (replaced or withdrawn), plus new triples."""
+
+    existing: TripleSource
+    removed: str | None
+    added: TripleIndex
+
+    def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
+              obj: Term | None = None, graph: str | None = None) -> Iterator[ox.Quad]:
+        for quad in self.existing.quads(subject, predicate, obj, graph):
+            if not (self.removed and isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value == self.removed):
+                yield quad
+        if graph is None:
+            yield from self.added.quads(subject, predicate, obj)
+
+
+def touched_resources(triples: Iterable[ox.Triple]) -> set[ox.NamedNode]:
+    """The resources a graph describes (its IRI subjects), less the server's own contribution records."""
+    return {t.subject for t in triples if isinstance(t.subject, ox.NamedNode)
+            and not t.subject.value.startswith(_CONTRIBUTION_RECORDS)}
+
+
+def referrers(source: TripleSource, nodes: set[ox.NamedNode], levels: int = 1) -> set[ox.NamedNode]:
+    """The IRI resources that point at ``nodes`` (and, for ``levels`` > 1, at those), ``nodes`` excluded."""
+    found: set[ox.NamedNode] = set()
+    layer = set(nodes)
+    for _ in range(levels):
+        layer = {q.subject for n in layer for q in source.quads(None, None, n)
+                 if isinstance(q.subject, ox.NamedNode)} - found - nodes
+        found |= layer
+    return found
+
+
+def broken_by_write(existing: TripleSource, removed_graph: str | None, removed: Iterable[ox.Triple],
+                    added: list[ox.Triple], vocabulary: Vocabulary) -> list[ValidationResult]:
+    """Violations the write would cause on resources other than those ``added`` describes (the contribution's own
+    check covers those): the resources it touches and their referrers, as they would be after the write, less
+    what already failed before it (a write is not blamed for older problems). Dangling references included."""
+    after = AfterWrite(existing, removed_graph, TripleIndex(added))
+    touched = touched_resources([*removed, *added])
+    hops = context_hops(vocabulary)
+    focus = (touched | referrers(after, touched, hops)) - {t.subject for t in added}
+    if not focus:
+        return []
+    before = {_key(r): r for r in _violations(existing, focus, hops, vocabulary)}
+    now = [*_violations(after, focus, hops, vocabulary), *_dangling(existing, after, touched)]
+    return list({_key(r): r for r in now if _key(r) not in before}.values())
+
+
+def _violations(source: TripleSource, focus: set[ox.NamedNode], hops: int, vocabulary: Vocabulary) -> list[ValidationResult]:
+    data = context_around(source, set(focus), hops)
+    results = [*shacl_results(data, vocabulary), *sparql_results(data, vocabulary)]
+    return [r for r in results if r.severity == VIOLATION and r.focus_node in focus]
+
+
+def _dangling(existing: TripleSource, after: TripleSource, touched: set[ox.NamedNode]) -> Iterator[ValidationResult]:
+    """References to a resource of ours that the write leaves described nowhere."""
+    for node in sorted(touched, key=lambda n: n.value):
+        if ID.local(node.value) is None or _described(after, node) or not _described(existing, node):
+            continue
+        for quad in after.quads(None, None, node):
+            if isinstance(quad.subject, ox.NamedNode) and quad.subject != node:
+                yield ValidationResult(VIOLATION, quad.subject, f"refers to {show(node)}, which would be described "
+                                       "nowhere after this write", path=quad.predicate, value=node,
+                                       constraint=REFERENTIAL_INTEGRITY)
+
+
+def _described(source: TripleSource, node: ox.NamedNode) -> bool:
+    return next(iter(source.quads(node)), None) is not None
+
+
+def _key(r: ValidationResult) -> tuple[object, ...]:
+    return (r.focus_node, r.path, r.path_text, r.constraint, r.source_shape, r.value)
