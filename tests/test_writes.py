@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from linkeddata.curation import events
 from linkeddata.curation.auth import new_token
-from linkeddata.settings import Settings
+from linkeddata.settings import PROJECT_ROOT, Settings
 from linkeddata.web.app import create_app
 from tests import oxigraph_server
 from tests.conftest import MINI_ROOT, PUBLIC
@@ -36,6 +36,9 @@ TOWN = PREFIXES + 'locality:lao-cai a bc:Locality ; rdfs:label "Lao Cai"@en .\n'
 TOWN_RETYPED = PREFIXES + 'locality:lao-cai a bc:Meeting ; rdfs:label "Lao Cai"@en .\n'
 TOWN_RENAMED = PREFIXES + 'locality:lao-cai a bc:Locality ; rdfs:label "Lào Cai"@en .\n'
 MEETING_THERE = PREFIXES + 'meeting:kappa a bc:Meeting ; rdfs:label "Kappa"@en ; bc:place locality:lao-cai .\n'
+REAL_PREFIXES = PREFIXES + """@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix article: <https://w3id.org/vn-cn-border/id/article/> .
+"""
 PORT = 8121
 """The Oxigraph server of the remote-store runs (this suite's own port)."""
 
@@ -117,6 +120,34 @@ def test_withdrawing_what_others_need_is_409(client: TestClient, tokens: dict[st
     # Once the dependant is gone, the withdrawal goes through.
     assert client.delete(f"/contributions/{meeting}", headers=as_(tokens, "bob")).status_code == 204
     assert client.delete(f"/contributions/{town}", headers=as_(tokens, "alice")).status_code == 204
+
+
+def test_the_issues_scenario_on_the_real_shapes(tmp_path: Path, tokens: dict[str, str]) -> None:
+    """A's parent meeting, B's meeting held within its framework: moving the parent's date, or withdrawing it,
+    would leave B's meeting failing the sub-event date shape or pointing at nothing."""
+    root = tmp_path / "real"
+    for folder in ("ontology", "shapes", "data"):
+        shutil.copytree(PROJECT_ROOT / folder, root / folder)
+    parent = REAL_PREFIXES + ('meeting:parent-x a bc:Meeting ; rdfs:label "Parent X"@en ; bc:date "2022-02-25"^^xsd:date ;'
+                              ' bc:eventStatus bc:Held ; bc:place locality:ha-giang ; bc:sourceArticle article:f8c97013bfb81f18 .\n')
+    child = parent.replace("parent-x", "child-y").replace("Parent X", "Child Y").replace(
+        "f8c97013bfb81f18 .", "f8c97013bfb81f18 ; bc:withinFrameworkOf meeting:parent-x .")
+    settings = Settings(root=root, public_url=PUBLIC, tokens_file=tmp_path / "tokens")
+    with TestClient(create_app(settings)) as client:
+        a = publish(client, tokens, "alice", parent)
+        b = publish(client, tokens, "bob", child)
+        before = dump(client)
+        moved = client.put(f"/contributions/{a}", content=parent.replace("2022-02-25", "2023-03-01"),
+                           headers=as_(tokens, "alice"))
+        assert moved.status_code == 409, moved.text
+        assert moved.json()["dependants"] == [{"resource": PUBLIC + "id/meeting/child-y", "publishedIn": [b]}]
+        assert "SubEventWithinEvent" in moved.text
+        gone = client.delete(f"/contributions/{a}", headers=as_(tokens, "alice"))
+        assert gone.status_code == 409 and "ReferentialIntegrity" in gone.text
+        assert dump(client) == before
+    validated = subprocess.run([sys.executable, "-m", "linkeddata.cli", "validate", "--root", str(root)],
+                               capture_output=True, text=True, check=False)
+    assert validated.returncode == 0, validated.stdout
 
 
 def test_the_operators_withdraw_is_checked_too(client: TestClient, tokens: dict[str, str], project: Path) -> None:

@@ -99,7 +99,8 @@ async def _handle(request: Request, exc: Exception) -> Response:
     status = status_for(exc)
     headers = error_headers(exc)
     if isinstance(exc, RejectedError | ConflictError):
-        summary = {"message": str(exc), **json.loads(rewriter(request).text_to_public(report.as_json(exc.outcome)))}
+        summary = {"message": rewriter(request).text_to_public(str(exc)),
+                   **json.loads(rewriter(request).text_to_public(report.as_json(exc.outcome)))}
         if isinstance(exc, ConflictError):
             rw = rewriter(request)
             summary["dependants"] = [{"resource": rw.to_public(iri), "publishedIn": where}
