@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 
 from ..namespaces import ID
-from ..store.base import Subject, Term
+from ..store.base import Store, Subject, Term, graph_term
 from ..terms import show
 from ..vocabulary import VIOLATION, Vocabulary
 from .checks import REFERENTIAL_INTEGRITY
@@ -28,7 +28,7 @@ _CONTRIBUTION_RECORDS = ID["contribution/"].value
 class AfterWrite:
     """The existing data as it would be after a write: without one graph (replaced or withdrawn), plus new triples."""
 
-    existing: TripleSource
+    existing: Store
     removed: str | None
     added: TripleIndex
 
@@ -47,18 +47,36 @@ def touched_resources(triples: Iterable[ox.Triple]) -> set[ox.NamedNode]:
             and not t.subject.value.startswith(_CONTRIBUTION_RECORDS)}
 
 
-def referrers(source: TripleSource, nodes: set[ox.NamedNode], levels: int = 1) -> set[ox.NamedNode]:
+def referrers(after: AfterWrite, nodes: set[ox.NamedNode], levels: int = 1) -> set[ox.NamedNode]:
     """The IRI resources that point at ``nodes`` (and, for ``levels`` > 1, at those), ``nodes`` excluded."""
     found: set[ox.NamedNode] = set()
     layer = set(nodes)
     for _ in range(levels):
-        layer = {q.subject for n in layer for q in source.quads(None, None, n)
-                 if isinstance(q.subject, ox.NamedNode)} - found - nodes
+        layer = (_pointing_at(after.existing, after.removed, layer) | _pointing_at_added(after.added, layer)) - found - nodes
         found |= layer
     return found
 
 
-def broken_by_write(existing: TripleSource, removed_graph: str | None, removed: Iterable[ox.Triple],
+def _pointing_at(store: Store, removed: str | None, nodes: set[ox.NamedNode], batch: int = 500) -> set[ox.NamedNode]:
+    """Subjects in ``store`` (outside graph ``removed``) with a triple whose object is one of ``nodes``: a query per
+    ``batch`` nodes, not per node (a remote store would cost a round trip each)."""
+    found: set[ox.NamedNode] = set()
+    ordered = sorted(nodes, key=lambda n: n.value)
+    skip = f"FILTER (?g != {graph_term(removed)})" if removed else ""
+    for start in range(0, len(ordered), batch):
+        values = " ".join(str(n) for n in ordered[start:start + batch])
+        result = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
+                             f"FILTER (isIRI(?s)) {skip} }}", union_default=False)
+        assert isinstance(result, ox.QuerySolutions)
+        found |= {row["s"] for row in result if isinstance(row["s"], ox.NamedNode)}
+    return found
+
+
+def _pointing_at_added(added: TripleIndex, nodes: set[ox.NamedNode]) -> set[ox.NamedNode]:
+    return {q.subject for n in nodes for q in added.quads(None, None, n) if isinstance(q.subject, ox.NamedNode)}
+
+
+def broken_by_write(existing: Store, removed_graph: str | None, removed: list[ox.Triple],
                     added: list[ox.Triple], vocabulary: Vocabulary) -> list[ValidationResult]:
     """Violations the write would cause on resources other than those ``added`` describes (the contribution's own
     check covers those): the resources it touches and their referrers, as they would be after the write, less
@@ -70,7 +88,8 @@ def broken_by_write(existing: TripleSource, removed_graph: str | None, removed: 
     if not focus:
         return []
     before = {_key(r): r for r in _violations(existing, focus, hops, vocabulary)}
-    now = [*_violations(after, focus, hops, vocabulary), *_dangling(existing, after, touched)]
+    vanishing = touched_resources(removed) - {t.subject for t in added}  # only these can be left described nowhere
+    now = [*_violations(after, focus, hops, vocabulary), *_dangling(existing, after, vanishing)]
     return list({_key(r): r for r in now if _key(r) not in before}.values())
 
 
