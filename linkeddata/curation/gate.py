@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from .. import formats
 from ..errors import BadInputError, LinkedDataError, RdfSyntaxError, ResourceNotFoundError
 from ..namespaces import BCSH, DATASET_IRI, GRAPH, ID
+from ..publishing.void import VOID_GRAPH
 from ..settings import Settings
 from ..store.base import Store, Subject, Term
 from ..store.dataset import Dataset
@@ -256,7 +257,7 @@ def _refuse_conflicts(dataset: Dataset, replaced: str | None, added: list[ox.Tri
     """ConflictError if removing graph ``replaced`` and adding ``added`` breaks what others published."""
     removed_graph = graph_iri(replaced) if replaced else None
     removed = [q.triple for q in dataset.store.quads(graph=removed_graph)] if removed_graph else []
-    broken = broken_by_write(dataset.store, removed_graph, removed, added, load_vocabulary(dataset.root))
+    broken = broken_by_write(dataset.store, removed_graph, removed, added, load_vocabulary(dataset.root), (VOID_GRAPH,))
     if broken:
         raise ConflictError(ValidationOutcome(results=tuple(broken)), _dependants(dataset.store, broken, removed_graph))
 

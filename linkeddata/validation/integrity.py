@@ -29,13 +29,14 @@ class AfterWrite:
     """The existing data as it would be after a write: without one graph (replaced or withdrawn), plus new triples."""
 
     existing: Store
-    removed: str | None
+    hidden: frozenset[str]
+    """The graph the write removes, and graphs derived from the data (VoID) that are recomputed after it."""
     added: TripleIndex
 
     def quads(self, subject: Subject | None = None, predicate: ox.NamedNode | None = None,
               obj: Term | None = None, graph: str | None = None) -> Iterator[ox.Quad]:
         for quad in self.existing.quads(subject, predicate, obj, graph):
-            if not (self.removed and isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value == self.removed):
+            if not (isinstance(quad.graph_name, ox.NamedNode) and quad.graph_name.value in self.hidden):
                 yield quad
         if graph is None:
             yield from self.added.quads(subject, predicate, obj)
@@ -52,17 +53,17 @@ def referrers(after: AfterWrite, nodes: set[ox.NamedNode], levels: int = 1) -> s
     found: set[ox.NamedNode] = set()
     layer = set(nodes)
     for _ in range(levels):
-        layer = (_pointing_at(after.existing, after.removed, layer) | _pointing_at_added(after.added, layer)) - found - nodes
+        layer = (_pointing_at(after.existing, after.hidden, layer) | _pointing_at_added(after.added, layer)) - found - nodes
         found |= layer
     return found
 
 
-def _pointing_at(store: Store, removed: str | None, nodes: set[ox.NamedNode], batch: int = 500) -> set[ox.NamedNode]:
-    """Subjects in ``store`` (outside graph ``removed``) with a triple whose object is one of ``nodes``: a query per
-    ``batch`` nodes, not per node (a remote store would cost a round trip each)."""
+def _pointing_at(store: Store, hidden: frozenset[str], nodes: set[ox.NamedNode], batch: int = 500) -> set[ox.NamedNode]:
+    """Subjects in ``store`` (outside the ``hidden`` graphs) with a triple whose object is one of ``nodes``: a query
+    per ``batch`` nodes, not per node (a remote store would cost a round trip each)."""
     found: set[ox.NamedNode] = set()
     ordered = sorted(nodes, key=lambda n: n.value)
-    skip = f"FILTER (?g != {graph_term(removed)})" if removed else ""
+    skip = f"FILTER (?g NOT IN ({', '.join(graph_term(g) for g in sorted(hidden))}))" if hidden else ""
     for start in range(0, len(ordered), batch):
         values = " ".join(str(n) for n in ordered[start:start + batch])
         result = store.query(f"SELECT DISTINCT ?s WHERE {{ VALUES ?o {{ {values} }} GRAPH ?g {{ ?s ?p ?o }} "
@@ -76,20 +77,23 @@ def _pointing_at_added(added: TripleIndex, nodes: set[ox.NamedNode]) -> set[ox.N
     return {q.subject for n in nodes for q in added.quads(None, None, n) if isinstance(q.subject, ox.NamedNode)}
 
 
-def broken_by_write(existing: Store, removed_graph: str | None, removed: list[ox.Triple],
-                    added: list[ox.Triple], vocabulary: Vocabulary) -> list[ValidationResult]:
+def broken_by_write(existing: Store, removed_graph: str | None, removed: list[ox.Triple], added: list[ox.Triple],
+                    vocabulary: Vocabulary, derived_graphs: tuple[str, ...] = ()) -> list[ValidationResult]:
     """Violations the write would cause on resources other than those ``added`` describes (the contribution's own
     check covers those): the resources it touches and their referrers, as they would be after the write, less
     what already failed before it (a write is not blamed for older problems). Dangling references included."""
-    after = AfterWrite(existing, removed_graph, TripleIndex(added))
+    after = AfterWrite(existing, frozenset([*derived_graphs, *([removed_graph] if removed_graph else [])]), TripleIndex(added))
     touched = touched_resources([*removed, *added])
     hops = context_hops(vocabulary)
-    focus = (touched | referrers(after, touched, hops)) - {t.subject for t in added}
+    # A resource the write leaves described nowhere is no longer one to check; its referrers are.
+    still = {n for n in touched if _described(after, n)}
+    focus = (still | referrers(after, touched, hops)) - {t.subject for t in added}
     if not focus:
         return []
     before = {_key(r): r for r in _violations(existing, focus, hops, vocabulary)}
     vanishing = touched_resources(removed) - {t.subject for t in added}  # only these can be left described nowhere
-    now = [*_violations(after, focus, hops, vocabulary), *_dangling(existing, after, vanishing)]
+    hidden_before = AfterWrite(existing, frozenset(derived_graphs), TripleIndex())
+    now = [*_violations(after, focus, hops, vocabulary), *_dangling(hidden_before, after, vanishing)]
     return list({_key(r): r for r in now if _key(r) not in before}.values())
 
 
