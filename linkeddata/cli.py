@@ -107,8 +107,11 @@ def _add_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     token = commands.add_parser(
         "token", help="make a write token: prints the token once, and the line for the tokens file",
         description="Print a new random bearer token (give it to the contributor) and the 'name:sha256' line to "
-                    "append to the tokens file (LINKEDDATA_TOKENS_FILE) or the LINKEDDATA_TOKENS variable.")
+                    "append to the tokens file (LINKEDDATA_TOKENS_FILE) or the LINKEDDATA_TOKENS variable. "
+                    "A line is 'name:sha256-hex[:role]'; a line without a role is a contributor's.")
     token.add_argument("name", help="who the token is for (recorded as the author of their contributions)")
+    token.add_argument("--role", default="contributor", choices=["contributor", "curator"],
+                       help="contributor (default): adds, and changes only its own; curator: may change any")
     token.set_defaults(handler=_token)
 
 
@@ -127,12 +130,27 @@ def _contributions(args: argparse.Namespace) -> int:
         elif args.action == "show":
             sys.stdout.write(folder.read(args.id).decode("utf-8"))
         else:
-            with folder.lock():
-                folder.withdraw(args.id)
-            print(f"withdrawn: {args.id} (running servers drop it on their next request)")
+            return _withdraw(args)
     except ResourceNotFoundError as err:
         print(f"linkeddata contributions: {err}", file=sys.stderr)
         return 2
+    return 0
+
+
+def _withdraw(args: argparse.Namespace) -> int:
+    """The operator's withdraw goes through the gate: refused (exit 1) when published data depends on it."""
+    from .curation import gate
+    from .store.dataset import Dataset
+
+    settings = from_env().with_overrides(root=args.root)
+    try:
+        gate.withdraw(Dataset.open(settings), args.id)
+    except gate.ConflictError as err:
+        print(f"linkeddata contributions: {err}", file=sys.stderr)
+        for resource, where in err.dependants.items():
+            print(f"  {resource} (published in {', '.join(where) or 'the store'})", file=sys.stderr)
+        return 1
+    print(f"withdrawn: {args.id} (running servers drop it on their next request)")
     return 0
 
 
@@ -140,7 +158,7 @@ def _token(args: argparse.Namespace) -> int:
     from .curation.auth import new_token
 
     try:
-        token, line = new_token(args.name)
+        token, line = new_token(args.name, args.role)
     except ValueError as err:
         print(f"linkeddata token: {err}", file=sys.stderr)
         return 2

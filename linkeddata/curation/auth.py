@@ -1,5 +1,12 @@
-"""Write tokens: configured as ``name:sha256-hex`` lines (file or environment), stored only hashed,
-compared in constant time. No token configured means writes are disabled."""
+"""Write tokens: configured as ``name:sha256-hex[:role]`` lines (file or environment), stored only hashed,
+compared in constant time. No token configured means writes are disabled.
+
+The tokens file: one entry per line, blank lines and ``#`` comments ignored::
+
+    alice:<64 hex digits of sha256(token)>            # a contributor (no role: the format before roles)
+    carol:<64 hex digits of sha256(token)>:curator    # a curator
+
+A *contributor* adds contributions and replaces or withdraws only its own; a *curator* may act on any."""
 
 from __future__ import annotations
 
@@ -12,7 +19,11 @@ from pathlib import Path
 from ..errors import LinkedDataError
 
 TOKENS_ENV = "LINKEDDATA_TOKENS"
-"""Environment variable with ``name:sha256-hex`` entries separated by commas or newlines."""
+"""Environment variable with ``name:sha256-hex[:role]`` entries separated by commas or newlines."""
+CONTRIBUTOR = "contributor"
+CURATOR = "curator"
+ROLES = (CONTRIBUTOR, CURATOR)
+"""The roles a token may carry; a line without one is a contributor's (lines written before roles existed)."""
 
 
 class AuthError(LinkedDataError):
@@ -23,22 +34,45 @@ class WritesDisabledError(AuthError):
     """Writes are disabled on this server: no token is configured (403)."""
 
 
+class ForbiddenError(LinkedDataError):
+    """A valid token, but not allowed to act on this (403): another contributor's contribution."""
+
+
+@dataclass(frozen=True)
+class Writer:
+    """Who a request's token says is writing."""
+
+    name: str
+    role: str = CONTRIBUTOR
+
+    @property
+    def curator(self) -> bool:
+        return self.role == CURATOR
+
+    def may_change(self, author: str) -> bool:
+        """Curators may replace or withdraw any contribution; contributors only their own."""
+        return self.curator or author == self.name
+
+
 @dataclass(frozen=True)
 class TokenEntry:
     name: str
     digest: bytes
+    role: str = CONTRIBUTOR
 
 
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def new_token(name: str) -> tuple[str, str]:
-    """A fresh random token and the ``name:hash`` line that configures it."""
-    if not name or ":" in name or not name.isprintable():
-        raise ValueError("a token name is a non-empty printable string without ':'")
+def new_token(name: str, role: str = CONTRIBUTOR) -> tuple[str, str]:
+    """A fresh random token and the ``name:hash:role`` line that configures it."""
+    if not name or ":" in name or "," in name or not name.isprintable():
+        raise ValueError("a token name is a non-empty printable string without ':' or ','")
+    if role not in ROLES:
+        raise ValueError(f"a role is one of: {', '.join(ROLES)}")
     token = secrets.token_urlsafe(32)
-    return token, f"{name}:{hash_token(token)}"
+    return token, f"{name}:{hash_token(token)}:{role}"
 
 
 def parse_entries(text: str, source: str) -> list[TokenEntry]:
@@ -48,10 +82,12 @@ def parse_entries(text: str, source: str) -> list[TokenEntry]:
         line = raw.strip()
         if not line or line.startswith("#"):
             continue
-        name, sep, digest = line.partition(":")
-        if not sep or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest.lower()):
-            raise ValueError(f"{source}:{number}: expected 'name:<64 hex digits of sha256(token)>'")
-        entries.append(TokenEntry(name.strip(), bytes.fromhex(digest)))
+        name, sep, rest = line.partition(":")
+        digest, _, role = rest.partition(":")
+        role = role.strip() or CONTRIBUTOR
+        if not sep or len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest.lower()) or role not in ROLES:
+            raise ValueError(f"{source}:{number}: expected 'name:<64 hex digits of sha256(token)>[:contributor|curator]'")
+        entries.append(TokenEntry(name.strip(), bytes.fromhex(digest), role))
     return entries
 
 
@@ -72,18 +108,18 @@ class TokenRegistry:
     def enabled(self) -> bool:
         return bool(self.entries)
 
-    def authenticate(self, authorization: str | None) -> str:
-        """The name of the token in an ``Authorization: Bearer`` header, or AuthError."""
+    def authenticate(self, authorization: str | None) -> Writer:
+        """Who the token in an ``Authorization: Bearer`` header belongs to, or AuthError."""
         if not self.enabled:
             raise WritesDisabledError("Writes are disabled on this server: no write token is configured.")
         scheme, _, token = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthError("A write needs an 'Authorization: Bearer <token>' header.")
         digest = hashlib.sha256(token.strip().encode("utf-8")).digest()
-        name = None
+        writer = None
         for entry in self.entries:  # every entry is compared, so timing does not reveal which one matched
             if hmac.compare_digest(digest, entry.digest):
-                name = entry.name
-        if name is None:
+                writer = Writer(entry.name, entry.role)
+        if writer is None:
             raise AuthError("The bearer token is not valid.")
-        return name
+        return writer

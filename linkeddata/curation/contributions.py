@@ -1,6 +1,7 @@
 """Accepted contributions as files: one Turtle file each under ``data/contributions/``, written
 atomically (temporary file, fsync, rename, fsync of the folder) with its PROV-O provenance inside,
-so a crash at any moment leaves the old state or the new one, never half a file."""
+so a crash at any moment leaves the old state or the new one, never half a file. A replaced version is kept,
+never destroyed, under ``versions/<id>/<n>.ttl``: the new one names it with ``prov:wasRevisionOf``."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from ..namespaces import BASE, DCTERMS, FOAF, GRAPH, ID, PROV, RDF, RDFS, XSD
 
 FOLDER_NAME = "contributions"
 WITHDRAWN = "withdrawn"
+VERSIONS = "versions"
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -31,6 +33,16 @@ def contribution_iri(cid: str) -> str:
 
 def graph_iri(cid: str) -> str:
     return GRAPH[f"contribution/{cid}"].value
+
+
+def version_iri(cid: str, number: int) -> str:
+    """The IRI of replaced version ``number`` (1 is the first) of contribution ``cid``."""
+    return ID[f"contribution/{cid}/version/{number}"].value
+
+
+def etag_of(data: bytes) -> str:
+    """A contribution file's strong validator (``If-Match`` on PUT and DELETE compares it)."""
+    return '"' + hashlib.sha256(data).hexdigest() + '"'
 
 
 def check_id(cid: str) -> str:
@@ -48,17 +60,21 @@ class Contribution:
     size: int
     sha256: str
     status: str
-    """``accepted`` (in the data) or ``withdrawn``."""
+    """``accepted`` (in the data), ``withdrawn``, or ``unreadable`` (a file in the folder we cannot read)."""
+    revision_of: str | None = None
+    """The IRI of the version this one replaced."""
 
     def as_json(self) -> dict[str, object]:
         return {"id": self.id, "author": self.author, "created": self.created, "size": self.size,
-                "sha256": self.sha256, "status": self.status, "iri": contribution_iri(self.id)}
+                "sha256": self.sha256, "status": self.status, "iri": contribution_iri(self.id),
+                "revisionOf": self.revision_of}
 
 
-def provenance_turtle(cid: str, author: str, created: str, digest: str, size: int) -> str:
+def provenance_turtle(cid: str, author: str, created: str, digest: str, size: int, revision_of: str | None = None) -> str:
     """PROV-O statements about the contribution, written at the top of its file (full IRIs, no prefixes)."""
     subject = f"<{contribution_iri(cid)}>"
     name = author.replace("\\", "\\\\").replace('"', '\\"')
+    revision = f"    {PROV.wasRevisionOf} <{revision_of}> ;\n" if revision_of else ""
     return (
         f"# Contribution {cid}, accepted {created}.\n"
         f"{subject} {RDF.type} {PROV.Entity} ;\n"
@@ -66,6 +82,7 @@ def provenance_turtle(cid: str, author: str, created: str, digest: str, size: in
         f'    {PROV.generatedAtTime} "{created}"^^{XSD.dateTime} ;\n'
         f'    {DCTERMS.identifier} "sha256:{digest}" ;\n'
         f'    {DCTERMS.extent} "{size}"^^{XSD.integer} ;\n'
+        f"{revision}"
         f"    {PROV.wasAttributedTo} [ {RDF.type} {PROV.Agent} ; {FOAF.name} \"{name}\" ] .\n"
         f"# Contributed content follows.\n"
     )
@@ -100,14 +117,29 @@ class ContributionFolder:
             return []
         return sorted(p for p in self.folder.iterdir() if p.suffix == ".ttl" and _ID.match(p.stem))
 
-    def write(self, cid: str, content: str, author: str) -> Contribution:
+    def write(self, cid: str, content: str, author: str, revision_of: str | None = None) -> Contribution:
         """Write (or replace) contribution ``cid`` atomically; returns its record."""
         body = content.encode("utf-8")
         digest = hashlib.sha256(body).hexdigest()
         created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        text = provenance_turtle(cid, author, created, digest, len(body)) + content
+        text = provenance_turtle(cid, author, created, digest, len(body), revision_of) + content
         _atomic_write(self.path(cid), text.encode("utf-8"))
-        return Contribution(cid, author, created, len(body), digest, "accepted")
+        return Contribution(cid, author, created, len(body), digest, "accepted", revision_of)
+
+    def keep_version(self, cid: str) -> tuple[int, Path]:
+        """Copy the current file of ``cid`` to ``versions/<cid>/<n>.ttl`` before it is replaced; its number and path."""
+        folder = self.folder / VERSIONS / check_id(cid)
+        folder.mkdir(parents=True, exist_ok=True)
+        number = 1 + max((int(p.stem) for p in folder.glob("*.ttl") if p.stem.isdigit()), default=0)
+        target = folder / f"{number}.ttl"
+        _atomic_write(target, self.path(cid).read_bytes())
+        return number, target
+
+    def read_version(self, cid: str, number: int) -> bytes:
+        path = self.folder / VERSIONS / check_id(cid) / f"{number}.ttl"
+        if number < 1 or not path.is_file():
+            raise ResourceNotFoundError(f"No version {number} of contribution {cid!r}")
+        return path.read_bytes()
 
     def restore(self, cid: str, previous: bytes | None) -> None:
         """Undo a write whose loading failed: the previous version back, or no file at all."""
@@ -147,21 +179,47 @@ class ContributionFolder:
         raise ResourceNotFoundError(f"No contribution {cid!r}")
 
     def _record(self, path: Path, status: str) -> Contribution:
-        """Read the provenance back from the file itself: the file is the single source of truth."""
+        """Read the provenance back from the file itself: the file is the single source of truth. A file that
+        cannot be read, or whose provenance is not exactly what the server writes, is reported ``unreadable``."""
         try:
             quads = list(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE))
+            return _provenance(path.stem, quads, status)
         except (OSError, SyntaxError, ValueError):
-            return Contribution(path.stem, "", "", path.stat().st_size, "", "unreadable")
-        subject = ox.NamedNode(contribution_iri(path.stem))
-        values = {q.predicate.value: q.object.value for q in quads
-                  if q.subject == subject and isinstance(q.object, ox.Literal)}
-        agents = {q.object for q in quads if q.subject == subject and q.predicate.value == PROV.wasAttributedTo.value}
-        names = [q.object.value for q in quads if q.subject in agents and q.predicate.value == FOAF.name.value
-                 and isinstance(q.object, ox.Literal)]
-        values["author"] = names[0] if names else ""
-        digest = values.get(DCTERMS.identifier.value, "").removeprefix("sha256:")
-        return Contribution(path.stem, values.get("author", ""), values.get(PROV.generatedAtTime.value, ""),
-                            int(values.get(DCTERMS.extent.value, "0")), digest, status)
+            return Contribution(path.stem, "", "", _size(path), "", "unreadable")
+
+
+def _provenance(cid: str, quads: list[ox.Quad], status: str) -> Contribution:
+    """The record the server wrote about ``cid``; ValueError when a value is missing, repeated or malformed."""
+    subject = ox.NamedNode(contribution_iri(cid))
+    about = [q for q in quads if q.subject == subject]
+
+    def one(predicate: ox.NamedNode, required: bool = True) -> ox.NamedNode | ox.BlankNode | ox.Literal | None:
+        values = {q.object for q in about if q.predicate == predicate}
+        if len(values) > 1 or (required and not values):
+            raise ValueError(f"{len(values)} values of {predicate.value}")
+        found = next(iter(values), None)
+        assert not isinstance(found, ox.Triple), "triple terms are refused when parsing"
+        return found
+
+    agent = one(PROV.wasAttributedTo)
+    names = {q.object.value for q in quads if q.subject == agent and q.predicate == FOAF.name
+             and isinstance(q.object, ox.Literal)}
+    extent, created, identifier = one(DCTERMS.extent), one(PROV.generatedAtTime), one(DCTERMS.identifier)
+    if len(names) != 1 or not isinstance(extent, ox.Literal) or extent.datatype != XSD.integer:
+        raise ValueError("malformed author or size")
+    digest = identifier.value.removeprefix("sha256:") if identifier is not None else ""
+    if not re.fullmatch(r"[0-9a-f]{64}", digest) or not isinstance(created, ox.Literal):
+        raise ValueError("malformed digest or time")
+    revision = one(PROV.wasRevisionOf, required=False)
+    return Contribution(cid, names.pop(), created.value, int(extent.value), digest, status,
+                        revision.value if revision is not None else None)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

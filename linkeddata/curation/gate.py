@@ -1,27 +1,41 @@
-"""The validation gate in front of the data: a contribution is written only if, checked against the
-shapes in the context of everything already accepted, it has no Violations. One writer at a time."""
+"""The validation gate in front of the data: a write (add, replace, withdraw) happens only if the contribution
+has no Violations of its own (422) and the dataset as it would be after the write breaks nothing others
+published (409). One writer at a time; who may change what, preconditions and retries are checked here too."""
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
+import hashlib
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from .. import formats
-from ..errors import BadInputError, LinkedDataError
+from ..errors import BadInputError, LinkedDataError, RdfSyntaxError, ResourceNotFoundError
+from ..namespaces import BCSH, DATASET_IRI, GRAPH, ID
+from ..publishing.void import VOID_GRAPH
 from ..settings import Settings
 from ..store.base import Store, Subject, Term
 from ..store.dataset import Dataset
 from ..store.loading import parse_file
-from ..validation.outcome import ValidationOutcome
+from ..terms import show
+from ..validation.integrity import broken_by_write
+from ..validation.outcome import ValidationOutcome, ValidationResult
+from ..validation.syntax import parse_untrusted
 from ..validation.validate import validate_contribution
-from ..vocabulary import load_vocabulary
-from .contributions import Contribution, graph_iri
+from ..vocabulary import VIOLATION, load_vocabulary
+from . import events
+from .auth import ForbiddenError, Writer
+from .contributions import Contribution, ContributionFolder, etag_of, graph_iri, version_iri
+from .idempotency import IdempotencyKey, KeyLedger
 
 ACCEPTED_SYNTAXES: tuple[formats.Format, ...] = (formats.TURTLE, formats.N_TRIPLES)
 """Contributions are stored as Turtle: Turtle itself, or N-Triples (a subset of it)."""
+SERVER_OWNED = BCSH.ServerOwnedProvenance
+"""Constraint component of a triple about something only the server describes (its records, graphs, dataset)."""
+_SERVER_OWNED_PREFIXES = (ID["contribution/"].value, GRAPH[""].value, DATASET_IRI)
 
 
 class RejectedError(LinkedDataError):
@@ -30,6 +44,22 @@ class RejectedError(LinkedDataError):
     def __init__(self, outcome: ValidationOutcome) -> None:
         self.outcome = outcome
         super().__init__("The contribution does not conform to the shapes; nothing was changed.")
+
+
+class ConflictError(LinkedDataError):
+    """The write would leave published data failing the shapes or pointing at nothing (409). ``outcome`` holds
+    the results about the data that depends on what the write changes; ``dependants`` maps each such resource
+    to the contributions (or ``data`` files) that describe it."""
+
+    def __init__(self, outcome: ValidationOutcome, dependants: dict[str, list[str]]) -> None:
+        self.outcome = outcome
+        self.dependants = dependants
+        names = ", ".join(sorted(dependants))
+        super().__init__(f"This write would break data that depends on it ({names}); nothing was changed.")
+
+
+class PreconditionFailedError(LinkedDataError):
+    """``If-Match`` names a version that is no longer the current one (412)."""
 
 
 class WriteFailedError(LinkedDataError):
@@ -62,50 +92,190 @@ class _WithoutGraph:
                 if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == self.graph))
 
 
+@dataclass(frozen=True)
+class Conditions:
+    """What a write request makes its own success depend on: ``If-Match``, and its ``Idempotency-Key``."""
+
+    if_match: str | None = None
+    key: IdempotencyKey | None = None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What a write answers: its status, and the contribution's record (none for a withdrawal)."""
+
+    status: int
+    record: Contribution | None = None
+    replayed: bool = field(default=False, compare=False)
+
+
+def server_owned(triples: list[ox.Triple]) -> list[ValidationResult]:
+    """Triples a contribution may not state: about a contribution record, a graph of ours or the dataset itself
+    (the server writes their provenance; a contribution could otherwise forge it)."""
+    return [ValidationResult(VIOLATION, t.subject, f"The triple {show(t.subject)} {show(t.predicate)} {show(t.object)} "
+                             "is about a record only the server writes (a contribution, a graph or the dataset).",
+                             path=t.predicate, value=t.object, constraint=SERVER_OWNED)
+            for t in triples if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(_SERVER_OWNED_PREFIXES)]
+
+
 def check(dataset: Dataset, body: bytes, fmt: formats.Format, settings: Settings,
           replacing: str | None = None) -> ValidationOutcome:
     """What ``/validate`` answers: the contribution checked in the context of the current data, within the
     settings' limits (413 over ``max_contribution_triples``, before the costly SHACL step)."""
     dataset.sync_contributions()
     existing: Store | _WithoutGraph = dataset.store if replacing is None else _WithoutGraph(dataset.store, graph_iri(replacing))
-    return validate_contribution(existing, load_vocabulary(dataset.root), body, fmt, source_name="contribution",
-                                 max_depth=settings.max_document_depth, max_triples=settings.max_contribution_triples)
+    outcome = validate_contribution(existing, load_vocabulary(dataset.root), body, fmt, source_name="contribution",
+                                    max_depth=settings.max_document_depth, max_triples=settings.max_contribution_triples)
+    if outcome.errors:
+        return outcome
+    forged = server_owned(parse_untrusted(body, fmt, source="contribution", max_depth=settings.max_document_depth))
+    return ValidationOutcome(results=(*forged, *outcome.results)) if forged else outcome
 
 
-def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, settings: Settings,
-           cid: str | None = None) -> Contribution:
-    """Validate and, if it conforms, write contribution ``cid`` (new when None) and load it into the store.
-    Raises RejectedError (with the outcome) or WriteFailedError; in both cases nothing changed."""
+def accept(dataset: Dataset, body: bytes, fmt: formats.Format, writer: Writer, settings: Settings,
+           cid: str | None = None, conditions: Conditions = Conditions()) -> Answer:
+    """Validate and, if nothing breaks, write contribution ``cid`` (new when None) and load it into the store.
+    Raises RejectedError, ConflictError, ForbiddenError, PreconditionFailedError or WriteFailedError; in each
+    case nothing changed. A retry with an answered Idempotency-Key gets the first answer back."""
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as err:
         raise BadInputError(f"The contribution is not UTF-8 (byte {err.start}).") from None
     folder = dataset.contributions
     with folder.lock():
-        outcome = check(dataset, body, fmt, settings, replacing=cid)
-        if outcome.errors or not outcome.conforms:
-            raise RejectedError(outcome)
-        target = cid or folder.new_id()
-        previous = folder.path(target).read_bytes() if cid else None
-        try:
-            record = folder.write(target, text, author)
-        except OSError as err:
-            raise write_failure(err) from err
-        try:
-            dataset.store.replace_graph(graph_iri(target), parse_file(folder.path(target)))
-        except LinkedDataError:
-            folder.restore(target, previous)  # not acknowledged, so not kept: a retry cannot duplicate it
-            raise
-        dataset.sync_contributions()
-        return record
+        ledger = KeyLedger(folder.folder)
+        replay, cid_for_key = _replay(ledger, folder, writer, conditions.key, cid, body)
+        if replay is not None:
+            return replay
+        owner = _authorise(folder, writer, cid, conditions.if_match) if cid else writer.name
+        target = cid or cid_for_key or folder.new_id()
+        if conditions.key is not None:
+            ledger.begin(writer.name, conditions.key, target)
+        record = _write(dataset, folder, text, fmt, owner, writer, settings, target, replacing=cid is not None)
+        answer = Answer(201 if cid is None else 200, record)
+        if conditions.key is not None:
+            ledger.answer(writer.name, conditions.key, target, answer.status, record)
+        return answer
 
 
-def withdraw(dataset: Dataset, cid: str) -> None:
+def withdraw(dataset: Dataset, cid: str, writer: Writer | None = None, conditions: Conditions = Conditions()) -> Answer:
+    """Withdraw ``cid`` (``writer`` None: the operator) unless data others published depends on it (409)."""
     folder = dataset.contributions
     with folder.lock():
+        ledger = KeyLedger(folder.folder)
+        name = writer.name if writer else ""
+        if conditions.key is not None:
+            entry = ledger.recall(name, conditions.key)
+            if entry is not None and (entry.status is not None or not folder.path(cid).exists()):
+                return Answer(204, replayed=True)
+        if writer is not None:
+            _authorise(folder, writer, cid, conditions.if_match)
+        elif not folder.path(cid).exists():
+            raise ResourceNotFoundError(f"No accepted contribution {cid!r}")
+        if conditions.key is not None:
+            ledger.begin(name, conditions.key, cid)
+        dataset.sync_contributions()
+        _refuse_conflicts(dataset, cid, [])
         try:
             folder.withdraw(cid)
         except OSError as err:
             raise write_failure(err) from err
         dataset.store.drop_graph(graph_iri(cid))
         dataset.sync_contributions()
+        if conditions.key is not None:
+            ledger.answer(name, conditions.key, cid, 204, None)
+        events.publish(events.WriteEvent(events.WITHDRAWN, cid, name or "operator", _now(),
+                                         folder.folder / "withdrawn" / f"{cid}.ttl"))
+        return Answer(204)
+
+
+def _replay(ledger: KeyLedger, folder: ContributionFolder, writer: Writer, key: IdempotencyKey | None,
+            cid: str | None, body: bytes) -> tuple[Answer | None, str | None]:
+    """The first answer to a retried request, if it had one; else the id a crashed first attempt chose."""
+    if key is None:
+        return None, None
+    entry = ledger.recall(writer.name, key)
+    if entry is None:
+        return None, None
+    record = entry.contribution()
+    if entry.status is not None:
+        return Answer(entry.status, record, replayed=True), entry.cid
+    # Begun but never answered (the server died): done if the file holds this very body, else to be done again.
+    if entry.cid and cid is None and folder.path(entry.cid).exists():
+        current = folder.get(entry.cid)
+        if current.sha256 == hashlib.sha256(body).hexdigest():
+            ledger.answer(writer.name, key, entry.cid, 201, current)
+            return Answer(201, current, replayed=True), entry.cid
+    return None, entry.cid
+
+
+def _authorise(folder: ContributionFolder, writer: Writer, cid: str, if_match: str | None) -> str:
+    """The owner of ``cid``, after checking that ``writer`` may change it and ``If-Match`` still holds."""
+    if not folder.path(cid).exists():
+        raise ResourceNotFoundError(f"No accepted contribution {cid!r} (a withdrawn one cannot be changed)")
+    record = folder.get(cid)
+    if record.status != "accepted" or not writer.may_change(record.author):
+        raise ForbiddenError(f"Contribution {cid!r} is not yours: only its author or a curator may change it.")
+    if if_match is not None:
+        current = etag_of(folder.read(cid))
+        if not any(tag.strip() in ("*", current) for tag in if_match.split(",")):
+            raise PreconditionFailedError(f"Contribution {cid!r} has changed since you read it (If-Match is "
+                                          f"stale; it is now {current}). Nothing was changed.")
+    return record.author
+
+
+def _write(dataset: Dataset, folder: ContributionFolder, text: str, fmt: formats.Format, owner: str, writer: Writer,
+           settings: Settings, target: str, replacing: bool) -> Contribution:
+    body = text.encode("utf-8")
+    outcome = check(dataset, body, fmt, settings, replacing=target if replacing else None)
+    if outcome.errors or not outcome.conforms:
+        raise RejectedError(outcome)
+    try:
+        triples = parse_untrusted(body, fmt, source="contribution", max_depth=settings.max_document_depth)
+    except RdfSyntaxError as err:  # check() read it already: only a changed parser would get here
+        raise RejectedError(ValidationOutcome(errors=(err,))) from err
+    _refuse_conflicts(dataset, target if replacing else None, triples)
+    previous = folder.path(target).read_bytes() if replacing else None
+    try:
+        kept = folder.keep_version(target) if replacing else None
+        revision = version_iri(target, kept[0]) if kept else None
+        record = folder.write(target, text, owner, revision)
+    except OSError as err:
+        raise write_failure(err) from err
+    try:
+        dataset.store.replace_graph(graph_iri(target), parse_file(folder.path(target)))
+    except LinkedDataError:
+        folder.restore(target, previous)  # not acknowledged, so not kept: a retry cannot duplicate it
+        raise
+    dataset.sync_contributions()
+    events.publish(events.WriteEvent(events.REPLACED if replacing else events.CREATED, target, writer.name,
+                                     record.created, folder.path(target), revision, kept[1] if kept else None))
+    return record
+
+
+def _refuse_conflicts(dataset: Dataset, replaced: str | None, added: list[ox.Triple]) -> None:
+    """ConflictError if removing graph ``replaced`` and adding ``added`` breaks what others published."""
+    removed_graph = graph_iri(replaced) if replaced else None
+    removed = [q.triple for q in dataset.store.quads(graph=removed_graph)] if removed_graph else []
+    broken = broken_by_write(dataset.store, removed_graph, removed, added, load_vocabulary(dataset.root), (VOID_GRAPH,))
+    if broken:
+        raise ConflictError(ValidationOutcome(results=tuple(broken)), _dependants(dataset.store, broken, removed_graph))
+
+
+def _dependants(store: Store, results: list[ValidationResult], removed_graph: str | None) -> dict[str, list[str]]:
+    """Each resource that would break, and where it is published: contribution ids, or ``data/<file>``."""
+    contributions, data = GRAPH["contribution/"].value, GRAPH["data/"].value
+    found: dict[str, list[str]] = {}
+    for r in results:
+        if not isinstance(r.focus_node, ox.NamedNode) or r.focus_node.value in found:
+            continue
+        graphs = {q.graph_name.value for q in store.quads(r.focus_node) if isinstance(q.graph_name, ox.NamedNode)
+                  and q.graph_name.value != removed_graph}
+        found[r.focus_node.value] = sorted(
+            g.removeprefix(contributions) if g.startswith(contributions) else "data/" + g.removeprefix(data)
+            for g in graphs if g.startswith((contributions, data)))
+    return found
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

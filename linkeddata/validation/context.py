@@ -17,11 +17,18 @@ def context_for(existing: TripleSource, triples: Sequence[ox.Triple], hops: int 
     """Existing triples a contribution needs around it, never the whole store: the outgoing triples of the
     resources it describes (and of blank nodes they reach), and the types and labels of what they point to.
     ``hops=2`` also brings the outgoing triples of those objects, for shapes that look one step further."""
-    found: dict[ox.Triple, None] = {}
-    described: set[ox.NamedNode | ox.BlankNode] = set()
-    layer: set[ox.NamedNode | ox.BlankNode] = {t.subject for t in triples}  # type: ignore[misc]
     pointed: set[ox.NamedNode] = {t.object for t in triples if isinstance(t.object, ox.NamedNode)
                                   and t.predicate != RDF_TYPE}
+    return context_around(existing, {t.subject for t in triples}, hops, pointed)  # type: ignore[misc]
+
+
+def context_around(existing: TripleSource, nodes: set[ox.NamedNode | ox.BlankNode], hops: int = 1,
+                   pointed: set[ox.NamedNode] | None = None) -> list[ox.Triple]:
+    """The existing triples that describe ``nodes`` (as ``context_for`` does for a contribution's subjects)."""
+    found: dict[ox.Triple, None] = {}
+    described: set[ox.NamedNode | ox.BlankNode] = set()
+    layer = set(nodes)
+    pointed = pointed or set()
     for _ in range(hops):
         layer = _describe(existing, layer - described, described, found)
     for node in (layer | pointed) - described:

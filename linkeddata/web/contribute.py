@@ -16,8 +16,9 @@ from starlette.types import Message
 
 from .. import formats
 from ..curation import gate
-from ..curation.auth import AuthError
-from ..curation.contributions import check_id, contribution_iri
+from ..curation.auth import AuthError, Writer
+from ..curation.contributions import Contribution, check_id, contribution_iri, etag_of
+from ..curation.idempotency import IdempotencyKey
 from ..errors import PayloadTooLargeError, RdfSyntaxError, ResourceNotFoundError, UnsupportedMediaTypeError
 from ..publishing.rewrite import IriRewriter
 from ..terms import Resource
@@ -28,6 +29,7 @@ from .context import app_context, public_base, rewriter
 from .errors import documented
 from .middleware import ACCESS_LOG
 from .pages import render
+from .representation import GZIP_ETAG_SUFFIX
 
 router = APIRouter()
 """Refused writes: method, path (never the query string), client and reason; never a token."""
@@ -46,8 +48,9 @@ JSON_TYPE = [formats.JSON_SUMMARY.media_type]
 
 
 def _write_responses(ok_status: int) -> dict[int | str, dict[str, object]]:
-    responses = documented(JSON_TYPE, 400, 401, 403, 404, 413, 415, 503, 507, ok_status=ok_status)
-    return {**responses, 422: {"description": "Does not conform", "content": {formats.JSON_SUMMARY.media_type: {}}}}
+    responses = documented(JSON_TYPE, 400, 401, 403, 404, 412, 413, 415, 503, 507, ok_status=ok_status)
+    return {**responses, 422: {"description": "Does not conform", "content": {formats.JSON_SUMMARY.media_type: {}}},
+            409: {"description": "Would break data that depends on it", "content": {formats.JSON_SUMMARY.media_type: {}}}}
 
 
 def syntax_of(request: Request, offers: tuple[formats.Format, ...]) -> formats.Format:
@@ -173,7 +176,14 @@ async def add_contribution(request: Request) -> Response:
             responses=documented([formats.TURTLE.media_type], 404))
 def read_contribution(request: Request, cid: str) -> Response:
     data = app_context(request).dataset.contributions.read(check_id(cid))
-    return Response(data, media_type=formats.TURTLE.content_type)
+    return Response(data, media_type=formats.TURTLE.content_type, headers={"ETag": etag_of(data)})
+
+
+@router.get("/contributions/{cid}/versions/{number}", summary="Read a replaced version of a contribution as Turtle",
+            response_class=Response, responses=documented([formats.TURTLE.media_type], 404))
+def read_contribution_version(request: Request, cid: str, number: int) -> Response:
+    data = app_context(request).dataset.contributions.read_version(check_id(cid), number)
+    return Response(data, media_type=formats.TURTLE.content_type, headers={"ETag": etag_of(data)})
 
 
 @router.put("/contributions/{cid}", summary="Replace a contribution (Turtle); needs a bearer token",
@@ -186,29 +196,56 @@ async def replace_contribution(request: Request, cid: str) -> Response:
 
 
 @router.delete("/contributions/{cid}", status_code=204, summary="Withdraw a contribution; needs a bearer token",
-               response_class=Response, responses={204: {"description": "Withdrawn"}, **documented([], 401, 403, 404, 503)})
+               response_class=Response,
+               responses={204: {"description": "Withdrawn"}, **documented([], 401, 403, 404, 409, 412, 503)})
 async def withdraw_contribution(request: Request, cid: str) -> Response:
     ctx = app_context(request)
-    _author(request)
-    await run_in_threadpool(gate.withdraw, ctx.dataset, check_id(cid))
-    return Response(status_code=204)
+    writer = _author(request)
+    conditions = _conditions(request, b"")
+    answer = await run_in_threadpool(gate.withdraw, ctx.dataset, check_id(cid), writer, conditions)
+    return Response(status_code=answer.status, headers=_replay_header(answer))
 
 
 async def _write(request: Request, cid: str | None) -> Response:
     ctx = app_context(request)
-    author = _author(request)
+    writer = _author(request)
     fmt = syntax_of(request, gate.ACCEPTED_SYNTAXES)
     rw = rewriter(request)
     body = rw.bytes_to_canonical(await read_body(request, ctx.settings.max_body_bytes))
-    record = await run_in_threadpool(gate.accept, ctx.dataset, body, fmt, author, ctx.settings, cid)
+    conditions = _conditions(request, body)
+    answer = await run_in_threadpool(gate.accept, ctx.dataset, body, fmt, writer, ctx.settings, cid, conditions)
+    assert answer.record is not None
+    return _record_response(request, answer.record, answer.status, _replay_header(answer))
+
+
+def _record_response(request: Request, record: Contribution, status: int, headers: dict[str, str]) -> Response:
+    rw = rewriter(request)
+    payload = record.as_json()
+    payload["iri"] = rw.to_public(str(payload["iri"]))
+    if isinstance(payload.get("revisionOf"), str):
+        payload["revisionOf"] = rw.to_public(str(payload["revisionOf"]))
     location = f"{public_base(request)}contributions/{record.id}"
-    payload = {**record.as_json(), "iri": rw.to_public(str(record.as_json()["iri"]))}
-    return JSONResponse(payload, status_code=201 if cid is None else 200, headers={"Location": location})
+    return JSONResponse(payload, status_code=status, headers={"Location": location, **headers})
+
+
+def _conditions(request: Request, body: bytes) -> gate.Conditions:
+    """``If-Match`` and ``Idempotency-Key`` (its fingerprint covers method, path and the body as received)."""
+    key = request.headers.get("idempotency-key")
+    fingerprinted = IdempotencyKey.of(key, request.method, request.url.path, body) if key is not None else None
+    if_match = request.headers.get("if-match")
+    if if_match is not None:  # the tag of the gzipped representation names the same version
+        if_match = if_match.replace(GZIP_ETAG_SUFFIX + '"', '"')
+    return gate.Conditions(if_match=if_match, key=fingerprinted)
+
+
+def _replay_header(answer: gate.Answer) -> dict[str, str]:
+    """A replayed answer says so (the draft leaves the header name open; this one is common)."""
+    return {"Idempotent-Replayed": "true"} if answer.replayed else {}
 
 
 
-def _author(request: Request) -> str:
-    """The name of the request's write token; a refusal is logged first (the reason, never the token)."""
+def _author(request: Request) -> Writer:
+    """Who the request's write token belongs to; a refusal is logged first (the reason, never the token)."""
     try:
         return app_context(request).tokens.authenticate(request.headers.get("authorization"))
     except AuthError as err:

@@ -11,8 +11,15 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 
-from ..curation.auth import AuthError, WritesDisabledError
-from ..curation.gate import InsufficientStorageError, RejectedError, WriteFailedError
+from ..curation.auth import AuthError, ForbiddenError, WritesDisabledError
+from ..curation.gate import (
+    ConflictError,
+    InsufficientStorageError,
+    PreconditionFailedError,
+    RejectedError,
+    WriteFailedError,
+)
+from ..curation.idempotency import KeyReusedError
 from ..errors import (
     BadInputError,
     LinkedDataError,
@@ -37,6 +44,10 @@ STATUS: dict[type[LinkedDataError], int] = {
     WritesDisabledError: 403,
     AuthError: 401,
     RejectedError: 422,
+    KeyReusedError: 422,
+    ConflictError: 409,
+    ForbiddenError: 403,
+    PreconditionFailedError: 412,
     InsufficientStorageError: 507,
     WriteFailedError: 503,
     UnsupportedMediaTypeError: 415,
@@ -77,6 +88,7 @@ def error_headers(error: LinkedDataError) -> dict[str, str]:
 
 
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 406: "Not acceptable",
+          409: "Conflict", 412: "Precondition failed",
           413: "Too large", 414: "URI too long", 415: "Unsupported media type", 422: "Does not conform", 502: "Bad gateway",
           507: "Insufficient storage",
           503: "Unavailable", 500: "Server error"}
@@ -86,8 +98,13 @@ async def _handle(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LinkedDataError)
     status = status_for(exc)
     headers = error_headers(exc)
-    if isinstance(exc, RejectedError):
-        summary = {"message": str(exc), **json.loads(rewriter(request).text_to_public(report.as_json(exc.outcome)))}
+    if isinstance(exc, RejectedError | ConflictError):
+        summary = {"message": rewriter(request).text_to_public(str(exc)),
+                   **json.loads(rewriter(request).text_to_public(report.as_json(exc.outcome)))}
+        if isinstance(exc, ConflictError):
+            rw = rewriter(request)
+            summary["dependants"] = [{"resource": rw.to_public(iri), "publishedIn": where}
+                                     for iri, where in exc.dependants.items()]
         return JSONResponse(summary, status_code=status, headers=headers)
     if _wants_html(request.headers.get("accept")):
         body = render("error.html", status=status, title=TITLES.get(status, "Error"), message=str(exc),

@@ -1,0 +1,108 @@
+"""Safe retries (the IETF httpapi ``Idempotency-Key`` draft): a write's key is recorded, with a fingerprint of
+the request, *before* the write, and its answer after it; a retry with the same key and request gets the first
+answer without writing again, even when the server died between the write and its acknowledgement."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..errors import BadInputError
+from .contributions import Contribution, _atomic_write
+
+FOLDER = ".idempotency"
+KEEP_SECONDS = 7 * 24 * 3600
+"""How long a key is kept: a client retrying after a crash, a deploy or a weekend still finds its answer."""
+MAX_KEY_LENGTH = 255
+
+
+class KeyReusedError(BadInputError):
+    """The same Idempotency-Key came with another request (422)."""
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    key: str
+    fingerprint: str
+    """sha256 of what makes the request this request: method, path and body."""
+
+    @classmethod
+    def of(cls, key: str, method: str, path: str, body: bytes) -> IdempotencyKey:
+        if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+            raise BadInputError(f"An Idempotency-Key is 1 to {MAX_KEY_LENGTH} printable characters.")
+        digest = hashlib.sha256(f"{method} {path}\n".encode() + body).hexdigest()
+        return cls(key, digest)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """What the server knows of a key: the contribution it writes, and once answered, the answer."""
+
+    fingerprint: str
+    cid: str | None
+    status: int | None = None
+    record: dict[str, object] | None = None
+    time: float = 0.0
+
+    def contribution(self) -> Contribution | None:
+        if self.record is None:
+            return None
+        fields = {k: self.record[k] for k in ("id", "author", "created", "size", "sha256", "status")}
+        return Contribution(**fields, revision_of=self.record.get("revisionOf"))  # type: ignore[arg-type]
+
+
+class KeyLedger:
+    """The keys of one writer each in a file of its own (named by a hash: keys never reach a path)."""
+
+    def __init__(self, contributions: Path) -> None:
+        self.folder = contributions / FOLDER
+
+    def recall(self, writer: str, key: IdempotencyKey) -> Entry | None:
+        """The entry for this writer's key, None if new (or expired); KeyReusedError for another request."""
+        path = self._path(writer, key)
+        try:
+            entry = Entry(**json.loads(path.read_text(encoding="utf-8")))
+        except (OSError, ValueError, TypeError):
+            return None
+        if entry.time + KEEP_SECONDS < _now():
+            return None
+        if entry.fingerprint != key.fingerprint:
+            raise KeyReusedError("This Idempotency-Key was used for another request; use a new key for a new request.")
+        return entry
+
+    def begin(self, writer: str, key: IdempotencyKey, cid: str | None) -> None:
+        self._save(writer, key, Entry(key.fingerprint, cid, time=_now()))
+
+    def answer(self, writer: str, key: IdempotencyKey, cid: str | None, status: int, record: Contribution | None) -> None:
+        kept = asdict(record) if record is not None else None
+        if kept is not None:
+            kept["revisionOf"] = kept.pop("revision_of")
+        self._save(writer, key, Entry(key.fingerprint, cid, status, kept, _now()))
+
+    def prune(self) -> None:
+        """Forget expired keys (called now and then by writers, never on the read path)."""
+        if not self.folder.is_dir():
+            return
+        limit = _now() - KEEP_SECONDS
+        for path in self.folder.glob("*.json"):
+            try:
+                if path.stat().st_mtime < limit:
+                    path.unlink()
+            except OSError:
+                continue
+
+    def _save(self, writer: str, key: IdempotencyKey, entry: Entry) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _atomic_write(self._path(writer, key), json.dumps(asdict(entry)).encode("utf-8"))
+
+    def _path(self, writer: str, key: IdempotencyKey) -> Path:
+        name = hashlib.sha256(f"{writer}\n{key.key}".encode()).hexdigest()
+        return self.folder / f"{name}.json"
+
+
+def _now() -> float:
+    return dt.datetime.now(dt.UTC).timestamp()
+
