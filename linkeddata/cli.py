@@ -113,6 +113,7 @@ def _add_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _contributions(args: argparse.Namespace) -> int:
+    from . import history
     from .curation.contributions import ContributionFolder
     from .errors import ResourceNotFoundError
 
@@ -129,6 +130,7 @@ def _contributions(args: argparse.Namespace) -> int:
         else:
             with folder.lock():
                 folder.withdraw(args.id)
+                history.record(folder.folder.parent.parent, history.Change(args.id, "operator"))  # issue 16: a dataset version
             print(f"withdrawn: {args.id} (running servers drop it on their next request)")
     except ResourceNotFoundError as err:
         print(f"linkeddata contributions: {err}", file=sys.stderr)

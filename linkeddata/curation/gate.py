@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import pyoxigraph as ox
 
-from .. import formats
+from .. import formats, history
 from ..errors import BadInputError, LinkedDataError
 from ..settings import Settings
 from ..store.base import Store, Subject, Term
@@ -97,10 +97,11 @@ def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, sett
             folder.restore(target, previous)  # not acknowledged, so not kept: a retry cannot duplicate it
             raise
         dataset.sync_contributions()
+        history.record(dataset.root, history.Change(target, author))  # issue 16: the write becomes a dataset version
         return record
 
 
-def withdraw(dataset: Dataset, cid: str) -> None:
+def withdraw(dataset: Dataset, cid: str, author: str = "") -> None:
     folder = dataset.contributions
     with folder.lock():
         try:
@@ -109,3 +110,4 @@ def withdraw(dataset: Dataset, cid: str) -> None:
             raise write_failure(err) from err
         dataset.store.drop_graph(graph_iri(cid))
         dataset.sync_contributions()
+        history.record(dataset.root, history.Change(cid, author))  # issue 16: the withdrawal becomes a dataset version

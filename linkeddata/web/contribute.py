@@ -168,8 +168,8 @@ async def replace_contribution(request: Request, cid: str) -> Response:
                response_class=Response, responses={204: {"description": "Withdrawn"}, **documented([], 401, 403, 404, 503)})
 async def withdraw_contribution(request: Request, cid: str) -> Response:
     ctx = app_context(request)
-    _author(request)
-    await run_in_threadpool(gate.withdraw, ctx.dataset, check_id(cid))
+    author = _author(request)
+    await run_in_threadpool(gate.withdraw, ctx.dataset, check_id(cid), author)
     return Response(status_code=204)
 
 
