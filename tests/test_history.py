@@ -3,12 +3,14 @@ time travel per document; DCAT dataset versions; the Activity Streams change fee
 
 from __future__ import annotations
 
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+import rdflib
 from fastapi.testclient import TestClient
 
 from linkeddata.curation.auth import new_token
@@ -114,3 +116,97 @@ def test_history_survives_a_restart_and_a_lost_version_is_recovered(project: Pat
     recovered = fresh.reconcile()
     assert [(v.number, v.activity, v.author) for v in recovered] == [(3, "Update", "alice")]
     assert fresh.reconcile() == []
+
+
+# Memento (RFC 7089) ------------------------------------------------------------------------------------
+
+DAYS = ["2030-01-01T00:00:00.000000Z", "2030-01-02T00:00:00.000000Z", "2030-01-03T00:00:00.000000Z"]
+
+
+@pytest.fixture
+def dated(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> tuple[TestClient, str]:
+    """gamma created on 1 January 2030, renamed on the 2nd, withdrawn on the 3rd (versions 2, 3, 4)."""
+    clock = iter(DAYS)
+    monkeypatch.setattr("linkeddata.history.timeline.now_text", lambda: next(clock))
+    cid = write(client, GAMMA)
+    write(client, GAMMA_RENAMED, cid)
+    assert client.delete(f"/contributions/{cid}").status_code == 204
+    return client, cid
+
+
+def at(day: str) -> dict[str, str]:
+    return {"accept-datetime": f"{day} 2030 12:00:00 GMT"}
+
+
+def label_at(client: TestClient, location: str) -> set[str]:
+    graph = rdflib.Graph().parse(data=client.get(location, headers={"accept": "text/turtle"}).text, format="turtle")
+    return {str(o) for o in graph.objects(rdflib.URIRef(PUBLIC + "id/meeting/gamma"), rdflib.RDFS.label)}
+
+
+@pytest.mark.parametrize(("day", "version", "label"), [("Tue, 01 Jan", 2, "Gamma meeting"),
+                                                       ("Wed, 02 Jan", 3, "Gamma, renamed")])
+def test_the_timegate_redirects_to_the_memento_in_force(dated: tuple[TestClient, str], day: str, version: int,
+                                                         label: str) -> None:
+    client, _ = dated
+    response = client.get("/history/timegate/meeting/gamma", headers=at(day), follow_redirects=False)
+    assert response.status_code == 302
+    assert response.headers["location"] == f"{PUBLIC}history/memento/{version}/meeting/gamma"
+    assert "accept-datetime" in response.headers["vary"]
+    assert f'<{PUBLIC}doc/meeting/gamma>; rel="original"' in response.headers["link"]
+    memento = client.get(response.headers["location"], headers={"accept": "text/turtle"})
+    assert memento.status_code == 200 and memento.headers["memento-datetime"].startswith(day.split(" ")[0])
+    assert 'rel="timegate"' in memento.headers["link"] and 'rel="timemap"' in memento.headers["link"]
+    assert label_at(client, response.headers["location"]) == {label}
+
+
+@pytest.mark.parametrize("instant", ["Mon, 31 Dec 2029 12:00:00 GMT", "Thu, 03 Jan 2030 12:00:00 GMT", None])
+def test_the_timegate_answers_404_before_creation_and_after_withdrawal(dated: tuple[TestClient, str],
+                                                                         instant: str | None) -> None:
+    client, _ = dated
+    headers = {"accept-datetime": instant} if instant else {}
+    assert client.get("/history/timegate/meeting/gamma", headers=headers, follow_redirects=False).status_code == 404
+
+
+def test_a_malformed_accept_datetime_is_a_client_error(dated: tuple[TestClient, str]) -> None:
+    client, _ = dated
+    response = client.get("/history/timegate/meeting/gamma", headers={"accept-datetime": "yesterday"})
+    assert response.status_code == 400
+
+
+def test_bundled_resources_have_version_1_and_the_current_document_links_its_timegate(client: TestClient) -> None:
+    doc = client.get("/doc/meeting/alpha", headers={"accept": "text/turtle"})
+    assert f'<{PUBLIC}history/timegate/meeting/alpha>; rel="timegate"' in doc.headers["link"]
+    assert f'<{PUBLIC}history/timemap/meeting/alpha>; rel="timemap"' in doc.headers["link"]
+    response = client.get("/history/timegate/meeting/alpha", follow_redirects=False)
+    assert response.headers["location"] == f"{PUBLIC}history/memento/1/meeting/alpha"
+    before = client.get("/history/timegate/meeting/alpha", headers={"accept-datetime": "Sat, 01 Jan 2000 00:00:00 GMT"})
+    assert before.status_code == 404
+    page = client.get(response.headers["location"], headers={"accept": "text/html"})
+    assert page.status_code == 200 and "text/html" in page.headers["content-type"] and "memento-datetime" in page.headers
+
+
+def parse_link_format(text: str) -> list[tuple[str, dict[str, str]]]:
+    """RFC 6690 links: ``<uri>;name="value";…`` separated by commas (no commas inside our values but dates')."""
+    found = []
+    for match in re.finditer(r'<([^>]*)>((?:;[a-z]+="[^"]*")*)', text):
+        params = dict(re.findall(r';([a-z]+)="([^"]*)"', match.group(2)))
+        found.append((match.group(1), params))
+    return found
+
+
+def test_the_timemap_lists_the_mementos_in_link_format(dated: tuple[TestClient, str]) -> None:
+    client, _ = dated
+    response = client.get("/history/timemap/meeting/gamma")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("application/link-format")
+    links = parse_link_format(response.text)
+    rels = {params["rel"]: uri for uri, params in links}
+    assert rels["original"] == f"{PUBLIC}doc/meeting/gamma"
+    assert rels["timegate"] == f"{PUBLIC}history/timegate/meeting/gamma"
+    assert rels["self"] == f"{PUBLIC}history/timemap/meeting/gamma"
+    mementos = [(uri, params["datetime"]) for uri, params in links if "memento" in params["rel"].split()]
+    assert mementos == [(f"{PUBLIC}history/memento/2/meeting/gamma", "Tue, 01 Jan 2030 00:00:00 GMT"),
+                        (f"{PUBLIC}history/memento/3/meeting/gamma", "Wed, 02 Jan 2030 00:00:00 GMT")]
+    for uri, _ in mementos:
+        assert client.get(uri, headers={"accept": "application/n-triples"}).status_code == 200
+    assert client.get("/history/memento/4/meeting/gamma").status_code == 404  # withdrawn: not a memento
+    assert client.get("/history/timemap/meeting/nothing-here").status_code == 404

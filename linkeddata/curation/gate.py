@@ -96,8 +96,8 @@ def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, sett
         except LinkedDataError:
             folder.restore(target, previous)  # not acknowledged, so not kept: a retry cannot duplicate it
             raise
-        dataset.sync_contributions()
         history.record(dataset.root, history.Change(target, author))  # issue 16: the write becomes a dataset version
+        dataset.sync_contributions()
         return record
 
 
@@ -109,5 +109,5 @@ def withdraw(dataset: Dataset, cid: str, author: str = "") -> None:
         except OSError as err:
             raise write_failure(err) from err
         dataset.store.drop_graph(graph_iri(cid))
-        dataset.sync_contributions()
         history.record(dataset.root, history.Change(cid, author))  # issue 16: the withdrawal becomes a dataset version
+        dataset.sync_contributions()

@@ -109,6 +109,19 @@ class History:
         """The versions that changed a statement with ``iri`` as subject or object, oldest first."""
         return [v for v in self.versions() if iri in self.touches(v)]
 
+    def mementos_of(self, iri: str) -> list[tuple[Version, bool]]:
+        """Each version that changed ``iri``'s description, and whether ``iri`` was described then (had a
+        statement as subject): a withdrawal that removed the resource is a version where it was not."""
+        prefix = f"<{iri}> "
+        lines: set[str] = set()
+        found: list[tuple[Version, bool]] = []
+        for version in self.versions_of(iri):
+            patch = version.patch
+            lines -= {line for line in patch.deleted if line.startswith(prefix)}
+            lines |= {line for line in patch.added if line.startswith(prefix)}
+            found.append((version, bool(lines)))
+        return found
+
     # Recording -------------------------------------------------------------------------------------------
 
     def record(self, change: Change) -> Version | None:
