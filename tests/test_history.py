@@ -13,6 +13,7 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 
+from linkeddata.cli import main
 from linkeddata.curation.auth import new_token
 from linkeddata.history import Change, History, record
 from linkeddata.namespaces import BASE
@@ -210,3 +211,85 @@ def test_the_timemap_lists_the_mementos_in_link_format(dated: tuple[TestClient, 
         assert client.get(uri, headers={"accept": "application/n-triples"}).status_code == 200
     assert client.get("/history/memento/4/meeting/gamma").status_code == 404  # withdrawn: not a memento
     assert client.get("/history/timemap/meeting/nothing-here").status_code == 404
+
+
+# Dataset versions and the change feed ------------------------------------------------------------------
+
+DCAT = rdflib.Namespace("http://www.w3.org/ns/dcat#")
+DATASET = rdflib.URIRef(PUBLIC + "id/dataset/vn-cn-border")
+
+
+def test_each_version_is_a_dcat_dataset_with_its_previous_version(dated: tuple[TestClient, str]) -> None:
+    client, _ = dated
+    text = client.get("/doc/dataset/vn-cn-border", headers={"accept": "text/turtle"}).text
+    graph = rdflib.Graph().parse(data=text, format="turtle")
+    versions = {rdflib.URIRef(f"{DATASET}/version/{n}") for n in range(1, 5)}
+    assert set(graph.objects(DATASET, DCAT.hasVersion)) == versions
+    assert graph.value(DATASET, DCAT.hasCurrentVersion) == rdflib.URIRef(f"{DATASET}/version/4")
+    version = client.get("/doc/dataset/vn-cn-border/version/4", headers={"accept": "text/turtle"})
+    described = rdflib.Graph().parse(data=version.text, format="turtle")
+    node = rdflib.URIRef(f"{DATASET}/version/4")
+    assert described.value(node, DCAT.previousVersion) == rdflib.URIRef(f"{DATASET}/version/3")
+    assert str(described.value(node, DCAT.version)) == "4"
+
+
+def test_past_versions_can_be_dumped_and_their_patches_read(dated: tuple[TestClient, str]) -> None:
+    client, _ = dated
+    assert "Gamma meeting" in client.get("/history/dumps/2.nq").text
+    assert "Gamma" not in client.get("/history/dumps/1.nq").text
+    assert "Gamma" not in client.get("/history/dumps/4.trig").text
+    patch = client.get("/history/patches/3")
+    assert patch.headers["content-type"].startswith("text/rdf-patch") and "immutable" in patch.headers["cache-control"]
+    assert '"Gamma, renamed"@en' in patch.text and patch.text.startswith("TX .")
+    assert client.get("/history/patches/9").status_code == 404
+    etag = patch.headers["etag"]
+    assert client.get("/history/patches/3", headers={"if-none-match": etag}).status_code == 304
+
+
+def test_the_feed_is_an_ordered_collection_that_replays_into_todays_data(dated: tuple[TestClient, str]) -> None:
+    client, cid = dated
+    collection = client.get("/history/changes").json()
+    assert collection["type"] == "OrderedCollection" and collection["totalItems"] == 4
+    page = client.get(collection["first"].removeprefix(PUBLIC[:-1])).json()
+    assert page["type"] == "OrderedCollectionPage" and page["partOf"] == collection["id"]
+    items = page["orderedItems"]
+    assert [item["type"] for item in items] == ["Create", "Create", "Update", "Delete"]
+    assert [item["published"] for item in items] == sorted(item["published"] for item in items)
+    assert items[1]["object"] == f"{PUBLIC}id/contribution/{cid}" and items[1]["actor"]["name"] == "alice"
+    # A mirror: start empty, apply every patch in feed order, compare with the data served now.
+    lines: set[str] = set()
+    for item in items:
+        for row in client.get(item["result"]["href"]).text.splitlines():
+            op, _, quad = row.partition(" ")
+            if op == "A":
+                lines.add(quad)
+            elif op == "D":
+                lines.discard(quad)
+    mirrored = ox.Dataset(ox.parse("\n".join(lines).encode(), format=ox.RdfFormat.N_QUADS))
+    served = ox.Dataset(q for q in ox.parse(client.get("/dumps/vn-cn-border.nq").content, format=ox.RdfFormat.N_QUADS)
+                        if "/graph/data/" in str(q.graph_name) or "/graph/contribution/" in str(q.graph_name))
+    for dataset in (mirrored, served):
+        dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    assert set(mirrored) == set(served)
+    assert client.get("/history/changes/2").status_code == 404
+
+
+def test_the_cli_prints_the_versions_of_a_resource(dated: tuple[TestClient, str], project: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    _, cid = dated
+    assert main(["history", "meeting/gamma", "--root", str(project)]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    assert [(r[0], r[1], r[2], r[3], r[5]) for r in rows] == [
+        ("2", DAYS[0], "Create", "alice", "described"), ("3", DAYS[1], "Update", "alice", "described"),
+        ("4", DAYS[2], "Delete", "alice", "gone")]
+    assert all(r[4].endswith(f"contribution/{cid}") for r in rows)
+    assert main(["history", "--root", str(project)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 4
+    assert main(["history", "meeting/never", "--root", str(project)]) == 1
+
+
+def test_the_cli_withdrawal_is_a_version(client: TestClient, project: Path) -> None:
+    cid = write(client, GAMMA)
+    assert main(["contributions", "withdraw", cid, "--root", str(project)]) == 0
+    last = History(project).versions()[-1]
+    assert (last.number, last.activity, last.author, last.contribution) == (3, "Delete", "operator", cid)
