@@ -19,6 +19,7 @@ from linkeddata.history import Change, History, record
 from linkeddata.namespaces import BASE
 from linkeddata.settings import Settings
 from linkeddata.web.app import create_app
+from tests import oxigraph_server
 from tests.conftest import MINI_ROOT, PUBLIC
 
 PREFIXES = """@prefix bc: <https://w3id.org/vn-cn-border/ontology#> .
@@ -82,6 +83,8 @@ def test_create_replace_withdraw_are_versions_with_their_patch(client: TestClien
     assert len(about_gamma) == 2  # the changed label only, not the whole graph (provenance changes too)
     assert versions[2].patch_text.startswith("TX .\nD ") and versions[2].patch_text.endswith("TC .\n")
     assert [v.time for v in versions[1:]] == sorted(v.time for v in versions[1:])
+    # Version 1 is dated by the bundled files, not by the contribution whose write made it be recorded.
+    assert versions[0].second == int(max(p.stat().st_mtime for p in (project / "data").glob("*.ttl")))
 
 
 def test_recording_what_is_already_recorded_makes_no_version(client: TestClient, project: Path) -> None:
@@ -112,11 +115,13 @@ def test_history_survives_a_restart_and_a_lost_version_is_recovered(project: Pat
     # As if killed between writing the file and recording its version: the file changed, the log did not.
     path = project / "data" / "contributions" / f"{cid}.ttl"
     path.write_text(path.read_text(encoding="utf-8").replace("Gamma meeting", "Gamma, edited"), encoding="utf-8")
-    fresh = History(project)
-    assert [v.activity for v in fresh.versions()] == ["Create", "Create"]
-    recovered = fresh.reconcile()
-    assert [(v.number, v.activity, v.author) for v in recovered] == [(3, "Update", "alice")]
-    assert fresh.reconcile() == []
+    assert [v.activity for v in History(project).versions()] == ["Create", "Create"]
+    with TestClient(create_app(settings)) as restarted:
+        items = restarted.get("/history/changes/1").json()["orderedItems"]
+        assert [(i["type"], i["actor"]["name"]) for i in items] == [
+            ("Create", "bundled data"), ("Create", "alice"), ("Update", "alice")]
+        assert "Gamma, edited" in restarted.get(items[2]["result"]["href"]).text
+    assert History(project).reconcile() == []  # nothing left to recover
 
 
 # Memento (RFC 7089) ------------------------------------------------------------------------------------
@@ -293,3 +298,28 @@ def test_the_cli_withdrawal_is_a_version(client: TestClient, project: Path) -> N
     assert main(["contributions", "withdraw", cid, "--root", str(project)]) == 0
     last = History(project).versions()[-1]
     assert (last.number, last.activity, last.author, last.contribution) == (3, "Delete", "operator", cid)
+
+
+def test_the_history_over_a_remote_store(project: Path, tokens: tuple[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The same scripted sequence through a server over a real Oxigraph server: the history is the same."""
+    if not oxigraph_server.available():
+        pytest.skip("the oxigraph server is not installed")
+    server = oxigraph_server.start_loaded(project)
+    try:
+        settings = Settings(root=project, public_url=PUBLIC, tokens_file=tokens[1], sparql_endpoint=server.query_endpoint,
+                            update_endpoint=server.update_endpoint)
+        with TestClient(create_app(settings)) as remote:
+            remote.headers["authorization"] = f"Bearer {tokens[0]}"
+            clock = iter(DAYS)
+            monkeypatch.setattr("linkeddata.history.timeline.now_text", lambda: next(clock))
+            cid = write(remote, GAMMA)
+            write(remote, GAMMA_RENAMED, cid)
+            between = remote.get("/history/timegate/meeting/gamma", headers=at("Tue, 01 Jan"), follow_redirects=False)
+            assert between.headers["location"].endswith("/history/memento/2/meeting/gamma")
+            assert label_at(remote, between.headers["location"]) == {"Gamma meeting"}
+            assert label_at(remote, "/doc/meeting/gamma") == {"Gamma, renamed"}
+            text = remote.get("/doc/dataset/vn-cn-border", headers={"accept": "text/turtle"}).text
+            graph = rdflib.Graph().parse(data=text, format="turtle")
+            assert len(set(graph.objects(DATASET, DCAT.hasVersion))) == 3
+    finally:
+        server.stop()

@@ -192,15 +192,14 @@ class History:
     def _bundled_version(self, exclude: str | None = None) -> Version:
         """Version 1: the data the files hold (the bundled data, and contributions made before any history),
         dated by the newest of those files. Cached until a file changes."""
-        files = rdf_files(self.root / "data") + ContributionFolder(self.root / "data").files()
+        contributions = [p for p in ContributionFolder(self.root / "data").files() if p.stem != exclude]
+        files = rdf_files(self.root / "data") + contributions
         signature = tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
         if exclude is None and self._initial and self._initial[0] == signature:
             return self._initial[1]
         graphs = _bundled_graphs(self.root)
-        folder = ContributionFolder(self.root / "data")
-        for path in folder.files():
-            if path.stem != exclude:
-                graphs[graph_iri(path.stem)] = _contribution_lines(self.root, path.stem)
+        for path in contributions:
+            graphs[graph_iri(path.stem)] = _contribution_lines(self.root, path.stem)
         newest = max((p.stat().st_mtime for p in files), default=0.0)
         time = dt.datetime.fromtimestamp(newest, dt.UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
         patch = Patch(frozenset(), frozenset(line for lines in graphs.values() for line in lines))
