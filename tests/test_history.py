@@ -323,3 +323,33 @@ def test_the_history_over_a_remote_store(project: Path, tokens: tuple[str, Path]
             assert len(set(graph.objects(DATASET, DCAT.hasVersion))) == 3
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize(("accept", "media_type"), [(None, "application/link-format"),
+                                                    ("text/turtle", "text/turtle"),
+                                                    ("application/ld+json", "application/ld+json")])
+def test_the_timemap_is_also_rdf(dated: tuple[TestClient, str], accept: str | None, media_type: str) -> None:
+    client, _ = dated
+    response = client.get("/history/timemap/meeting/gamma", headers={"accept": accept} if accept else {})
+    assert response.headers["content-type"].startswith(media_type)
+    if accept:
+        graph = rdflib.Graph().parse(data=response.text, format="turtle" if accept == "text/turtle" else "json-ld")
+        mem = rdflib.Namespace("http://mementoweb.org/ns#")
+        timemap = rdflib.URIRef(PUBLIC + "history/timemap/meeting/gamma")
+        assert {str(m) for m in graph.objects(timemap, mem.memento)} == {
+            f"{PUBLIC}history/memento/{n}/meeting/gamma" for n in (2, 3)}
+
+
+def test_the_whole_dataset_travels_in_time(dated: tuple[TestClient, str]) -> None:
+    client, _ = dated
+    between = client.get("/history/dataset", headers=at("Wed, 02 Jan"), follow_redirects=False)
+    assert between.status_code == 302 and between.headers["location"] == f"{PUBLIC}history/dumps/3.nq"
+    dump = client.get(between.headers["location"])
+    assert "Gamma, renamed" in dump.text and dump.headers["memento-datetime"] == "Wed, 02 Jan 2030 00:00:00 GMT"
+    newest = client.get("/history/dataset?format=trig", follow_redirects=False)
+    assert newest.headers["location"] == f"{PUBLIC}history/dumps/4.trig"
+    early = client.get("/history/dataset", headers={"accept-datetime": "Sat, 01 Jan 2000 00:00:00 GMT"})
+    assert early.status_code == 404
+    links = parse_link_format(client.get("/history/dataset/timemap").text)
+    assert [uri for uri, params in links if "memento" in params["rel"].split()] == [
+        f"{PUBLIC}history/dumps/{n}.nq" for n in range(1, 5)]

@@ -9,7 +9,7 @@ import json
 import logging
 from email.utils import formatdate, parsedate_to_datetime
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, FastAPI, Query
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -22,14 +22,23 @@ from ..history.log import Version
 from ..history.patch import MEDIA_TYPE as PATCH_MEDIA_TYPE
 from ..namespaces import DATASET_IRI, ID
 from ..publishing.describe import describe, is_iri
-from ..publishing.negotiation import negotiate_language
+from ..publishing.negotiation import negotiate, negotiate_language
 from ..publishing.rewrite import iri_to_uri
 from ..publishing.serialize import serialize
-from ..publishing.void import DUMP_FORMATS
+from ..publishing.void import DUMP_FORMATS, dump_path
 from ..store.dataset import Dataset
 from .context import app_context, public_base, rewriter
 from .errors import documented
-from .memento import LINK_FORMAT, http_date, memento_links, memento_url, timegate_url, timemap_url
+from .memento import (
+    LINK_FORMAT,
+    LINK_FORMAT_RECORD,
+    TimeMap,
+    http_date,
+    memento_links,
+    memento_url,
+    timegate_url,
+    timemap_url,
+)
 from .pages import LANGUAGES, PageBuilder, render
 from .representation import not_modified, representation
 from .resources import DOCUMENT_RESPONSES, FORMAT_PARAM, choose_format, split_extension
@@ -40,6 +49,9 @@ READ = ["GET"]
 IMMUTABLE = "public, max-age=31536000, immutable"
 FEED_PAGE_SIZE = 100
 AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
+TIMEMAP_TYPES = [LINK_FORMAT, *(f.media_type for f in formats.RDF_FORMATS)]
+DUMP_FORMAT_PARAM = Query(None, description="The dump's format (name or extension); N-Quads by default",
+                          json_schema_extra={"enum": sorted({f.extension for f in DUMP_FORMATS})})
 FEED_TYPES = ("application/activity+json", f'application/ld+json; profile="{AS_CONTEXT}"')
 
 
@@ -114,22 +126,24 @@ def timegate(request: Request, path: str) -> Response:
 
 
 @router.api_route("/history/timemap/{path:path}", methods=READ, response_class=Response,
-                  responses=documented([LINK_FORMAT], 404))
+                  responses=documented(TIMEMAP_TYPES, 404, 406))
 def timemap(request: Request, path: str) -> Response:
-    """RFC 7089 TimeMap of ``doc/{path}`` in ``application/link-format`` (RFC 6690): every memento, dated."""
-    mementos = _mementos(request, _thing(path))
-    doc_url, base = _doc_url(request, path), public_base(request)
-    first, last = mementos[0], mementos[-1]
-    entries = [f'<{iri_to_uri(doc_url)}>;rel="original"',
-               f'<{iri_to_uri(timemap_url(doc_url, base))}>;rel="self";type="{LINK_FORMAT}"'
-               f';from="{http_date(first.instant)}";until="{http_date(last.instant)}"',
-               f'<{iri_to_uri(timegate_url(doc_url, base))}>;rel="timegate"']
-    for version in mementos:
-        rel = " ".join(r for r, on in (("first", version is first), ("last", version is last)) if on)
-        entries.append(f'<{iri_to_uri(memento_url(doc_url, base, version.number))}>;rel="{rel + " " if rel else ""}'
-                       f'memento";datetime="{http_date(version.instant)}"')
-    return Response(",\n".join(entries) + "\n", media_type=LINK_FORMAT,
-                    headers={"Cache-Control": "public, max-age=60"})
+    """RFC 7089 TimeMap of ``doc/{path}``: every memento, dated, in ``application/link-format`` (RFC 6690)
+    or, when asked for (Accept or extension), as RDF in the Memento vocabulary."""
+    stem, ext = split_extension(path)
+    doc_url, base = _doc_url(request, stem), public_base(request)
+    mementos = [(memento_url(doc_url, base, v.number), v.instant) for v in _mementos(request, _thing(stem))]
+    return _timemap(request, TimeMap(doc_url, timegate_url(doc_url, base), timemap_url(doc_url, base), mementos), ext)
+
+
+def _timemap(request: Request, timemap: TimeMap, ext: str | None) -> Response:
+    offers = (LINK_FORMAT_RECORD, *formats.RDF_FORMATS)
+    fmt = formats.by_name(ext, offers) if ext else negotiate(request.headers.get("accept"), offers)
+    body = timemap.link_format().encode("utf-8") if fmt is LINK_FORMAT_RECORD else \
+        serialize(timemap.quads(), fmt, rewriter(request))
+    headers = {"Cache-Control": "public, max-age=60", "Vary": "Accept"}
+    media_type = LINK_FORMAT if fmt is LINK_FORMAT_RECORD else fmt.content_type
+    return Response(body, media_type=media_type, headers=headers)
 
 
 @router.api_route("/history/memento/{number}/{path:path}", methods=READ, response_class=Response,
@@ -191,7 +205,42 @@ def dump(request: Request, number: int, ext: str) -> Response:
     version = _version(request, number)
     store = _history(request).store_at(number)
     body = serialize(list(store.quads()), fmt, rewriter(request))
-    return _fixed(request, body, fmt.content_type, version, IMMUTABLE)
+    response = _fixed(request, body, fmt.content_type, version, IMMUTABLE)
+    response.headers["Memento-Datetime"] = http_date(version.instant)
+    response.headers["Link"] = ", ".join(_dataset_links(public_base(request)))
+    return response
+
+
+@router.api_route("/history/dataset", methods=READ, response_class=Response,
+                  responses={302: {"description": "Found: the dump of the version in force at Accept-Datetime"},
+                             **documented([], 400, 404)})
+def dataset_timegate(request: Request, format: str | None = DUMP_FORMAT_PARAM) -> Response:
+    """TimeGate of the whole dataset: 302 to the dump (N-Quads unless ``?format=``) of the version in force
+    at ``Accept-Datetime``, the newest without it; 404 before version 1."""
+    fmt = formats.from_parameter(format, DUMP_FORMATS) if format else formats.N_QUADS
+    wanted = _accept_datetime(request)
+    in_force = [v for v in _history(request).versions() if wanted is None or v.second <= wanted]
+    if not in_force:
+        raise ResourceNotFoundError("The dataset had no version yet at that instant")
+    base = public_base(request)
+    headers = {"Vary": "accept-datetime", "Link": ", ".join(_dataset_links(base))}
+    return RedirectResponse(f"{base}{DUMP_PATH.format(n=in_force[-1].number).removesuffix('.nq')}.{fmt.extension}",
+                            status_code=302, headers=headers)
+
+
+@router.api_route("/history/dataset/timemap", methods=READ, response_class=Response,
+                  responses=documented(TIMEMAP_TYPES, 406))
+def dataset_timemap(request: Request) -> Response:
+    """TimeMap of the whole dataset: the N-Quads dump of every version, dated."""
+    base = public_base(request)
+    mementos = [(base + DUMP_PATH.format(n=v.number), v.instant) for v in _history(request).versions()]
+    return _timemap(request, TimeMap(base + dump_path(formats.N_QUADS), base + "history/dataset",
+                                     base + "history/dataset/timemap", mementos), None)
+
+
+def _dataset_links(base: str) -> list[str]:
+    return [f'<{base}{dump_path(formats.N_QUADS)}>; rel="original"', f'<{base}history/dataset>; rel="timegate"',
+            f'<{base}history/dataset/timemap>; rel="timemap"; type="{LINK_FORMAT}"']
 
 
 def _fixed(request: Request, body: bytes, media_type: str, version: Version, cache_control: str) -> Response:

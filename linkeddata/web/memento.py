@@ -4,8 +4,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from email.utils import format_datetime
 
+import pyoxigraph as ox
+
+from ..formats import Format
+from ..namespaces import RDF, XSD
 from ..publishing.rewrite import iri_to_uri
 
 LINK_FORMAT = "application/link-format"
@@ -45,3 +50,49 @@ def original_links(doc_url: str, base: str) -> list[str]:
 def memento_links(doc_url: str, base: str) -> list[str]:
     """What a TimeGate's and a memento's Link header carry: the original, the TimeGate and the TimeMap."""
     return [f'<{iri_to_uri(doc_url)}>; rel="original"', *original_links(doc_url, base)]
+
+
+MEM = "http://mementoweb.org/ns#"
+"""The Memento vocabulary, for TimeMaps as RDF."""
+LINK_FORMAT_RECORD = Format("linkformat", LINK_FORMAT, "CoRE Link Format (RFC 6690)", "link")
+"""The TimeMap's own syntax as a format record, so it is negotiated with the RDF ones (only TimeMaps use it)."""
+
+
+@dataclass(frozen=True)
+class TimeMap:
+    """The mementos of one original resource (public URLs), with its TimeGate and this TimeMap's URL."""
+
+    original: str
+    timegate: str
+    timemap: str
+    mementos: list[tuple[str, dt.datetime]]
+
+    def link_format(self) -> str:
+        """RFC 7089 § 5.1.1: the original, this TimeMap (with its span), the TimeGate, every memento dated."""
+        start, end = self.mementos[0][1], self.mementos[-1][1]
+        entries = [f'<{iri_to_uri(self.original)}>;rel="original"',
+                   f'<{iri_to_uri(self.timemap)}>;rel="self";type="{LINK_FORMAT}"'
+                   f';from="{http_date(start)}";until="{http_date(end)}"',
+                   f'<{iri_to_uri(self.timegate)}>;rel="timegate"']
+        for index, (url, instant) in enumerate(self.mementos):
+            rel = ["first"] * (index == 0) + ["last"] * (index == len(self.mementos) - 1) + ["memento"]
+            entries.append(f'<{iri_to_uri(url)}>;rel="{" ".join(rel)}";datetime="{http_date(instant)}"')
+        return ",\n".join(entries) + "\n"
+
+    def quads(self) -> list[ox.Quad]:
+        """The same TimeMap as RDF, in the Memento vocabulary."""
+        timemap, original = ox.NamedNode(self.timemap), ox.NamedNode(self.original)
+        graph = ox.DefaultGraph()
+        quads = [ox.Quad(timemap, RDF.type, ox.NamedNode(MEM + "TimeMap"), graph),
+                 ox.Quad(timemap, ox.NamedNode(MEM + "original"), original, graph),
+                 ox.Quad(original, ox.NamedNode(MEM + "timegate"), ox.NamedNode(self.timegate), graph),
+                 ox.Quad(original, ox.NamedNode(MEM + "timemap"), timemap, graph)]
+        for url, instant in self.mementos:
+            node = ox.NamedNode(url)
+            stamp = ox.Literal(instant.astimezone(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z"),
+                               datatype=XSD.dateTime)
+            quads += [ox.Quad(timemap, ox.NamedNode(MEM + "memento"), node, graph),
+                      ox.Quad(node, RDF.type, ox.NamedNode(MEM + "Memento"), graph),
+                      ox.Quad(node, ox.NamedNode(MEM + "original"), original, graph),
+                      ox.Quad(node, ox.NamedNode(MEM + "mementoDatetime"), stamp, graph)]
+        return quads
