@@ -26,6 +26,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_load(commands)
     _add_contributions(commands)
     _add_token(commands)
+    _add_history(commands)  # issue 16
     return parser
 
 
@@ -191,6 +192,31 @@ def _serve(args: argparse.Namespace) -> int:
     from .web.server import serve
 
     serve(serve_settings(args))
+    return 0
+
+
+def _add_history(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    command = commands.add_parser(
+        "history", help="the versions of a resource, or of the whole dataset",
+        description="Print one tab-separated line per version: number, time (UTC), activity, author, the "
+                    "contribution changed, whether the resource was described after it, and the message.")
+    command.add_argument("iri", nargs="?", help="the resource (full IRI, or a path such as meeting/x); "
+                                                "without it, every version of the dataset")
+    _add_root(command)
+    command.set_defaults(handler=_history)
+
+
+def _history(args: argparse.Namespace) -> int:
+    """Exit 0 with the versions; 1 when the resource has none (never published)."""
+    from .history import History
+    from .history.listing import lines, resource_iri
+
+    found = lines(History.of(args.root or from_env().root), resource_iri(args.iri) if args.iri else None)
+    for line in found:
+        print(line)
+    if not found:
+        print(f"linkeddata history: no version of {resource_iri(args.iri)}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -73,6 +73,7 @@ VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 OA = Namespace("http://www.w3.org/ns/oa#")
+ADMS = Namespace("http://www.w3.org/ns/adms#")
 
 PREFIXES: dict[str, str] = {
     "bc": str(BC),

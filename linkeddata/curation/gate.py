@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from .. import formats
+from .. import formats, history
 from ..errors import BadInputError, LinkedDataError, RdfSyntaxError, ResourceNotFoundError
 from ..namespaces import BCSH, DATASET_IRI, GRAPH, ID
 from ..publishing.void import VOID_GRAPH
@@ -181,6 +181,7 @@ def withdraw(dataset: Dataset, cid: str, writer: Writer | None = None, condition
         except OSError as err:
             raise write_failure(err) from err
         dataset.store.drop_graph(graph_iri(cid))
+        history.record(dataset.root, history.Change(cid, name or "operator"))  # the withdrawal: a dataset version
         dataset.sync_contributions()
         if conditions.key is not None:
             ledger.answer(name, conditions.key, cid, 204, None)
@@ -247,6 +248,7 @@ def _write(dataset: Dataset, folder: ContributionFolder, text: str, fmt: formats
     except LinkedDataError:
         folder.restore(target, previous)  # not acknowledged, so not kept: a retry cannot duplicate it
         raise
+    history.record(dataset.root, history.Change(target, writer.name))  # the write becomes a dataset version
     dataset.sync_contributions()
     events.publish(events.WriteEvent(events.REPLACED if replacing else events.CREATED, target, writer.name,
                                      record.created, folder.path(target), revision, kept[1] if kept else None))

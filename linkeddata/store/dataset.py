@@ -15,6 +15,7 @@ import pyoxigraph as ox
 from .. import formats
 from ..curation.contributions import ContributionFolder, graph_iri
 from ..errors import LinkedDataError, RdfSyntaxError, StoreUnavailableError, UpstreamError
+from ..history.dcat import dataset_version_triples as version_triples
 from ..publishing.rewrite import IriRewriter
 from ..publishing.serialize import serialize
 from ..publishing.void import VOID_GRAPH, void_triples
@@ -90,7 +91,7 @@ class Dataset:
     def refresh_void(self) -> bool:
         """Recompute the VoID statistics; with a remote store that is down, keep the old ones (False)."""
         try:
-            self.store.replace_graph(VOID_GRAPH, void_triples(self.store))
+            self.store.replace_graph(VOID_GRAPH, void_triples(self.store) + version_triples(self.root))  # + issue 16
         except StoreUnavailableError:
             return False
         return True

@@ -22,6 +22,7 @@ from ..publishing.serialize import in_default_graph, serialize
 from ..store.loading import parse_file
 from .context import app_context, document_url, public_base, rewriter
 from .errors import documented
+from .memento import original_links
 from .pages import LANGUAGES, PageBuilder, render
 from .representation import representation
 
@@ -106,6 +107,7 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=10
     links = [f'<{iri_to_uri(doc_url)}?page={page + 1}>; rel="next"'] if rendered.has_next else []
     if page > 1:
         links.append(f'<{iri_to_uri(doc_url)}?page={page - 1}>; rel="prev"')
+    links += original_links(doc_url, public_base(request))  # issue 16: Memento TimeGate and TimeMap
     return representation(request, rendered.body, fmt, negotiated=negotiated, last_modified=store.last_modified,
                           alternates=_alternates(doc_url, query), content_location=f"{doc_url}.{fmt.extension}{located}",
                           links=links, etag=rendered.etag, language=lang, language_negotiated=negotiated or bool(lang))

@@ -1,0 +1,82 @@
+"""Changes as data: RDF Patch (https://afs.github.io/rdf-delta/rdf-patch.html), the quads removed (``D``) and
+added (``A``) in one transaction (``TX`` … ``TC``), terms written as in N-Quads."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+
+MEDIA_TYPE = "text/rdf-patch"
+EXTENSION = "rdfp"
+
+
+def quad_line(quad: ox.Quad) -> str:
+    """A quad as one N-Quads statement without its final `` .`` (the key a state keeps per quad)."""
+    return str(quad)
+
+
+def canonical_graph(graph: str, triples: Iterable[ox.Triple]) -> frozenset[str]:
+    """The content of one named graph as canonical quad lines: blank nodes labelled by RDF canonicalization,
+    prefixed per graph (two graphs never share a blank node), so equal content always gives equal lines."""
+    node = ox.NamedNode(graph)
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    prefix = "_:g" + hashlib.sha256(graph.encode()).hexdigest()[:8]
+    return frozenset(quad_line(q).replace("_:c14n", prefix + "c") for q in dataset)
+
+
+def digest(lines: Iterable[str]) -> str:
+    """A graph's fingerprint (sha256 over its sorted canonical lines): equal digests, equal content."""
+    return hashlib.sha256("\n".join(sorted(lines)).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class Patch:
+    """The quad lines one change removed and added (disjoint sets)."""
+
+    deleted: frozenset[str]
+    added: frozenset[str]
+
+    @classmethod
+    def between(cls, before: frozenset[str], after: frozenset[str]) -> Patch:
+        return cls(before - after, after - before)
+
+    def __bool__(self) -> bool:
+        return bool(self.deleted or self.added)
+
+    def text(self) -> str:
+        """The RDF Patch document: deletions first, each part sorted, so the text is reproducible."""
+        lines = ["TX ."]
+        lines += [f"D {line} ." for line in sorted(self.deleted)]
+        lines += [f"A {line} ." for line in sorted(self.added)]
+        lines.append("TC .")
+        return "\n".join(lines) + "\n"
+
+    @classmethod
+    def parse(cls, text: str) -> Patch:
+        """Read back a patch this module wrote (``A``/``D`` rows; header and transaction rows are skipped)."""
+        deleted: set[str] = set()
+        added: set[str] = set()
+        for row in text.splitlines():
+            op, _, rest = row.partition(" ")
+            if op in ("A", "D"):
+                (added if op == "A" else deleted).add(rest.removesuffix(" ."))
+        return cls(frozenset(deleted), frozenset(added))
+
+    def touches(self) -> frozenset[str]:
+        """IRIs that are the subject or object of a changed quad: the resources whose description changed."""
+        found: set[str] = set()
+        for quad in parse_lines(self.deleted | self.added):
+            for term in (quad.subject, quad.object):
+                if isinstance(term, ox.NamedNode):
+                    found.add(term.value)
+        return frozenset(found)
+
+
+def parse_lines(lines: Iterable[str]) -> list[ox.Quad]:
+    """Quads from canonical lines (one N-Quads document: blank node labels keep their identity across lines)."""
+    text = "".join(f"{line} .\n" for line in lines)
+    return list(ox.parse(text.encode("utf-8"), format=ox.RdfFormat.N_QUADS))
