@@ -12,10 +12,10 @@ from .. import formats
 from ..errors import ResourceNotFoundError
 from ..namespaces import GRAPH
 from ..publishing.describe import is_iri
-from ..publishing.negotiation import negotiate_language
 from ..publishing.serialize import serialize
 from .context import app_context, public_base, rewriter
-from .pages import LANGUAGES, PageBuilder, render
+from .i18n import page_language
+from .pages import PageBuilder, render
 from .representation import representation
 from .resources import choose_format, split_extension
 
@@ -36,7 +36,7 @@ def graph_document(request: Request, path: str, format: str | None = None) -> Re
     url = rw.to_public(graph)
     alternates = [(f"{url}.{f.extension}", f) for f in formats.DOCUMENT_FORMATS]
     if fmt is formats.HTML:
-        lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES)
+        lang = page_language(request)
         pages = PageBuilder(dataset.store, rw, lang)
         subjects = sorted({q.subject.value for q in quads if isinstance(q.subject, ox.NamedNode)})[:LISTED_SUBJECTS]
         listed = sorted(((pages.label(s), rw.to_public(s)) for s in subjects), key=lambda item: item[0].lower())

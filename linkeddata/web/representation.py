@@ -108,12 +108,17 @@ def not_modified(request: Request, etag: str, last_modified: float) -> bool:
 
 def representation(request: Request, body: bytes, fmt: Format, *, negotiated: bool, last_modified: float,
                    alternates: Sequence[tuple[str, Format]] = (), content_location: str | None = None,
-                   links: Sequence[str] = (), status_code: int = 200, etag: str | None = None) -> Response:
-    """A 200 (or 304) response carrying ``body`` in ``fmt`` with every header a linked-data client uses."""
+                   links: Sequence[str] = (), status_code: int = 200, etag: str | None = None,
+                   language: str | None = None) -> Response:
+    """A 200 (or 304) response carrying ``body`` in ``fmt`` with every header a linked-data client uses;
+    a page in a ``language`` chosen by Accept-Language (or ``?lang=``) says so and varies on it."""
     etag = etag or etag_for(body, fmt)
     headers = {"ETag": etag, "Last-Modified": formatdate(last_modified, usegmt=True), "Cache-Control": CACHE_CONTROL}
     if negotiated:
         headers["Vary"] = "Accept"
+    if language:
+        headers["Content-Language"] = language
+        headers["Vary"] = ", ".join(filter(None, [headers.get("Vary"), "Accept-Language"]))
     if content_location:
         headers["Content-Location"] = iri_to_uri(content_location)
     if alternates or links:

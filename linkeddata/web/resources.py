@@ -15,13 +15,14 @@ from .. import formats
 from ..errors import ResourceNotFoundError
 from ..namespaces import GRAPH, ID, ONTOLOGY_VERSION
 from ..publishing.describe import describe, exists
-from ..publishing.negotiation import negotiate, negotiate_language
+from ..publishing.negotiation import negotiate
 from ..publishing.rewrite import iri_to_uri
 from ..publishing.serialize import serialize
 from ..store.loading import parse_file
 from .context import app_context, document_url, public_base, rewriter
 from .errors import documented
-from .pages import LANGUAGES, PageBuilder, render
+from .i18n import page_language
+from .pages import PageBuilder, render
 from .representation import representation
 
 router = APIRouter()
@@ -85,7 +86,7 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=10
     fmt, negotiated = choose_format(request, ext, format)
     ctx = app_context(request)
     store = ctx.dataset.store
-    lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES) if fmt is formats.HTML else ""
+    lang = page_language(request) if fmt is formats.HTML else ""
     key = ("doc", request.scope.get("raw_path", path), page, fmt.name, lang, public_base(request), store.generation)
     rendered = ctx.cache.peek(key)
     if rendered is None:
@@ -98,7 +99,7 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=10
         links.append(f'<{iri_to_uri(doc_url)}?page={page - 1}>; rel="prev"')
     return representation(request, rendered.body, fmt, negotiated=negotiated, last_modified=store.last_modified,
                           alternates=_alternates(doc_url, query), content_location=f"{doc_url}.{fmt.extension}{query}",
-                          links=links, etag=rendered.etag)
+                          links=links, etag=rendered.etag, language=lang or None)
 
 
 def _alternates(doc_url: str, query: str = "") -> list[tuple[str, formats.Format]]:
@@ -118,7 +119,7 @@ def _render_document(request: Request, stem: str, ext: str | None, page: int, fm
         raise ResourceNotFoundError(f"{doc_url} has no page {page}")
     if fmt is not formats.HTML:
         return serialize(description.quads, fmt, rw), description.has_next, iri
-    view = PageBuilder(store, rw, lang).resource(description)
+    view = PageBuilder(store, rw, lang, app_context(request).dataset.vocabulary).resource(description)
     alternates = _alternates(doc_url, f"?page={page}" if page > 1 else "")
     body = render("resource.html", page=view, lang=lang, alternates=alternates, description=description,
                   doc_url=doc_url, base=public_base(request))
@@ -134,7 +135,7 @@ def _graph_document(request: Request, graph: str, name: str, extension: str | No
     rw = rewriter(request)
     url = f"{public_base(request)}{name}"
     alternates = [(f"{url}.{f.extension}", f) for f in formats.DOCUMENT_FORMATS]
-    lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES) if fmt is formats.HTML else ""
+    lang = page_language(request) if fmt is formats.HTML else ""
 
     def build() -> tuple[bytes, bool, str]:
         if fmt is not formats.HTML:
@@ -146,7 +147,8 @@ def _graph_document(request: Request, graph: str, name: str, extension: str | No
 
     rendered = ctx.cache.get(("graph", graph, fmt.name, lang, rw.public_base, store.generation), build, fmt)
     return representation(request, rendered.body, fmt, negotiated=negotiated, last_modified=store.last_modified,
-                          alternates=alternates, content_location=f"{url}.{fmt.extension}", etag=rendered.etag)
+                          alternates=alternates, content_location=f"{url}.{fmt.extension}", etag=rendered.etag,
+                          language=lang or None)
 
 
 @router.api_route("/ontology", methods=READ, response_class=Response, responses=DOCUMENT_RESPONSES)
