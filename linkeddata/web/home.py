@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from ..namespaces import BC, ID
 from ..publishing.rewrite import IriRewriter
 from ..store.base import Store
+from .i18n import gettext
 from .pages import PageBuilder
 
 INSTANCE_LIMIT = 60
@@ -20,6 +21,22 @@ class ClassSummary:
     href: str
     count: int
     instances: list[tuple[str, str]] = field(default_factory=list)
+    index: str | None = None
+    """The index page of the kind (``id/meeting``), when its instances share one."""
+
+
+_FIRST = ("Meeting", "Person", "CooperationBody", "MeetingSeries", "Province", "AutonomousRegion", "City", "Country")
+_LAST = ("ReportedStatement", "Group", "Participation", "Signature", "Evidence", "InferredStatement")
+"""The home page lists what people look for first, and the records behind the facts last."""
+
+
+def _rank(cls: str) -> tuple[int, int]:
+    local = BC.local(cls) or ""
+    if local in _FIRST:
+        return (0, _FIRST.index(local))
+    if local in _LAST:
+        return (2, _LAST.index(local))
+    return (1, 0)
 
 
 @dataclass(frozen=True)
@@ -87,7 +104,10 @@ def build_home(store: Store, rewriter: IriRewriter, lang: str) -> Home:
                                f"ORDER BY ?s LIMIT {INSTANCE_LIMIT}")
         instances = sorted(((pages.label(m["s"].value), rewriter.to_public(m["s"].value)) for m in members),
                            key=lambda item: item[0].lower())
-        classes.append(ClassSummary(pages.label(cls), rewriter.to_public(cls), int(row["n"].value), instances))
+        kinds = {m["s"].value[len(str(ID)):].split("/")[0] for m in members}
+        index = rewriter.to_public(f"{ID}{kinds.pop()}") if len(kinds) == 1 else None
+        classes.append(ClassSummary(pages.label(cls), rewriter.to_public(cls), int(row["n"].value), instances, index))
+    classes.sort(key=lambda c: _rank(rewriter.to_canonical(c.href)))
     return Home(classes, len(store), build_timeline(store, rewriter, pages))
 
 
@@ -133,7 +153,7 @@ def build_timeline(store: Store, rewriter: IriRewriter, pages: PageBuilder) -> T
         seen.add(meeting)
         series = row["series"].value if row["series"] is not None else ""
         if series not in by_series:
-            label = pages.label(series) if series else "Other meetings"
+            label = pages.label(series) if series else gettext(pages.language, "Other meetings")
             by_series[series] = TimelineRow(label, rewriter.to_public(series) if series else None, [])
         held = row["status"] is None or row["status"].value.endswith("#Held")
         short = row["ordinal"].value if row["ordinal"] is not None else ""
