@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -82,6 +83,17 @@ class ResourcePage:
     summary: str = ""
     """One sentence for the meta description: kind, label, date and place where known."""
     classes: frozenset[str] = frozenset()
+
+    @property
+    def structured_data(self) -> str | None:
+        """schema.org JSON-LD for search engines, typed by the schema.org class the ontology puts above ours
+        (a meeting is a schema:Event, a person a schema:Person, a locality a schema:Place); None without one."""
+        schema_types = sorted(c[len(str(SCHEMA)):] for c in self.classes if c.startswith(str(SCHEMA)))
+        if not schema_types:
+            return None
+        data = {"@context": "https://schema.org", "@type": schema_types[0], "@id": self.iri, "url": self.iri,
+                "name": self.label, "description": self.summary}
+        return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
 EXTERNAL_LABELS: dict[str, str] = {
