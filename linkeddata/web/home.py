@@ -62,6 +62,12 @@ class Timeline:
     rows: list[TimelineRow]
     first_year: int
     last_year: int
+    unplaced: list[tuple[str, str, str]] = field(default_factory=list)
+    """Meetings the sources do not place in a known year: (label, href, time frame as stated)."""
+
+    @property
+    def has_planned(self) -> bool:
+        return any(not p.held for r in self.rows for p in r.points)
 
     WIDTH = 900
     ROW_HEIGHT = 54
@@ -135,20 +141,26 @@ def _position(date: ox.Literal | None, year: ox.Literal | None, part: ox.NamedNo
 def build_timeline(store: Store, rewriter: IriRewriter, pages: PageBuilder) -> Timeline | None:
     """Meetings placed in time per series (meetings without a series share a row)."""
     rows = _rows(store, f"""PREFIX bc: <{BC}>
-        SELECT ?m ?series ?date ?year ?part ?status ?ordinal WHERE {{
+        SELECT ?m ?series ?date ?year ?part ?status ?ordinal ?p WHERE {{
           ?m a bc:Meeting .
           OPTIONAL {{ ?m bc:meetingOf ?series }}
           OPTIONAL {{ ?m bc:date ?date }}
-          OPTIONAL {{ ?m bc:timeFrame|bc:proposedTimeFrame ?p . ?p bc:year ?year OPTIONAL {{ ?p bc:partOfYear ?part }} }}
+          OPTIONAL {{ ?m bc:timeFrame|bc:proposedTimeFrame ?p OPTIONAL {{ ?p bc:year ?year }}
+                     OPTIONAL {{ ?p bc:partOfYear ?part }} }}
           OPTIONAL {{ ?m bc:eventStatus ?status }}
           OPTIONAL {{ ?m bc:ordinal ?ordinal }}
         }}""")
     by_series: dict[str, TimelineRow] = {}
     seen: set[str] = set()
+    unplaced: dict[str, tuple[str, str, str]] = {}
     for row in rows:
         meeting = row["m"].value
         place = _position(row["date"], row["year"], row["part"])
-        if place is None or meeting in seen:
+        if place is None:
+            frame = pages.label(row["p"].value) if row["p"] is not None else ""
+            unplaced.setdefault(meeting, (pages.label(meeting), rewriter.to_public(meeting), frame))
+            continue
+        if meeting in seen:
             continue
         seen.add(meeting)
         series = row["series"].value if row["series"] is not None else ""
@@ -163,4 +175,4 @@ def build_timeline(store: Store, rewriter: IriRewriter, pages: PageBuilder) -> T
         return None
     xs = [p.x for r in by_series.values() for p in r.points]
     ordered = sorted(by_series.values(), key=lambda r: (r.href is None, r.label))
-    return Timeline(ordered, int(min(xs)), int(max(xs)))
+    return Timeline(ordered, int(min(xs)), int(max(xs)), [u for m, u in unplaced.items() if m not in seen])
