@@ -74,6 +74,8 @@ DCAT = Namespace("http://www.w3.org/ns/dcat#")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 OA = Namespace("http://www.w3.org/ns/oa#")
 ADMS = Namespace("http://www.w3.org/ns/adms#")
+DASH = Namespace("http://datashapes.org/dash#")
+"""DASH: the shapes say how pages show a property's values (``dash:viewer``)."""
 
 PREFIXES: dict[str, str] = {
     "bc": str(BC),
@@ -98,7 +100,7 @@ PREFIXES: dict[str, str] = {
 """Prefixes offered in serialisations, the SPARQL editor and the JSON-LD context."""
 
 __all__ = [
-    "BASE", "BC", "BCSH", "DATASET_IRI", "DCAT", "DCTERMS", "DOC", "FOAF", "GRAPH", "ID", "OA", "ONTOLOGY_IRI",
+    "BASE", "BC", "BCSH", "DASH", "DATASET_IRI", "DCAT", "DCTERMS", "DOC", "FOAF", "GRAPH", "ID", "OA", "ONTOLOGY_IRI",
     "ONTOLOGY_VERSION", "ONTOLOGY_VERSION_IRI", "ORG", "OWL", "PREFIXES", "PROV", "RDF", "RDFS", "SCHEMA",
     "SD", "SH", "SHAPES_IRI", "SKOS", "SPARQL_IRI", "TIME", "VOID", "XSD", "Namespace",
 ]

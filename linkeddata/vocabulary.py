@@ -13,7 +13,7 @@ import pyoxigraph as ox
 
 from . import formats
 from .errors import RdfSyntaxError
-from .namespaces import BC, GRAPH, OWL, RDF, RDFS, SH
+from .namespaces import BC, DASH, GRAPH, OWL, RDF, RDFS, SH
 from .store.loading import parse_file, rdf_files
 from .terms import LABEL_PROPERTIES, Resource, Term, pick_label
 
@@ -56,6 +56,8 @@ class PropertyShape:
     order: float | None
     max_count: int | None
     messages: tuple[ox.Literal, ...]
+    details: bool = False
+    """Pages show each value's own facts inline (``dash:viewer dash:DetailsViewer``)."""
 
 
 @dataclass(frozen=True)
@@ -163,6 +165,22 @@ class Vocabulary:
                 found[node.value] = PropertyGroup(node, tuple(self.labels(node.value)), _number(self.objects(node, SH.order)) or 0.0)
         return found
 
+    def layout(self, classes: Iterable[str]) -> list[tuple[PropertyGroup, list[PropertyShape]]]:
+        """How a page shows an instance of ``classes`` (superclasses included by the caller): the property
+        groups in ``sh:order``, each with its property shapes in ``sh:order``; one shape per path and direction."""
+        rows: dict[tuple[str, bool], PropertyShape] = {}
+        for shape in self.shapes_for(classes):
+            for prop in shape.properties:
+                if prop.group is not None and prop.group.value in self.groups and prop.path is not None:
+                    rows.setdefault((prop.path.value, prop.inverse), prop)
+        by_group: dict[str, list[PropertyShape]] = {}
+        for prop in rows.values():
+            by_group.setdefault(prop.group.value, []).append(prop)  # type: ignore[union-attr]
+        ordered = sorted(by_group, key=lambda g: (self.groups[g].order, g))
+        return [(self.groups[g], sorted(by_group[g], key=lambda p: (p.order if p.order is not None else 1e9,
+                                                                      p.path.value if p.path else "")))
+                for g in ordered]
+
     @cached_property
     def max_one(self) -> dict[str, dict[str, Resource]]:
         """Class IRI → property IRI → the (named) shape saying ``sh:maxCount 1`` for it."""
@@ -237,7 +255,8 @@ class Vocabulary:
         return PropertyShape(node, path if isinstance(path, ox.NamedNode) else None, inverse,
                              tuple(o for o in self.objects(node, SH.name) if isinstance(o, ox.Literal)), group,
                              _number(self.objects(node, SH.order)), int(max_count) if max_count is not None else None,
-                             tuple(o for o in self.objects(node, SH.message) if isinstance(o, ox.Literal)))
+                             tuple(o for o in self.objects(node, SH.message) if isinstance(o, ox.Literal)),
+                             DASH.DetailsViewer in self.objects(node, DASH.viewer))
 
     def _prefixes(self, constraint: Resource) -> str:
         """PREFIX lines for the ``sh:prefixes`` of a constraint (SHACL §5.2.1)."""

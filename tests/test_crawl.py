@@ -34,6 +34,8 @@ def crawl(client: TestClient) -> dict[str, rdflib.Graph]:
         while page:
             response = client.get(page, headers={"accept": "application/n-triples"})
             assert response.status_code == 200, (page, response.status_code)
+            if not response.headers["content-type"].startswith("application/n-triples"):
+                break  # not RDF (an RDF Patch of the history, say): a crawler reads it no further
             graph.parse(data=response.text, format="nt")
             match = NEXT.search(response.headers.get("link", ""))
             page = match.group(1) if match else None

@@ -9,7 +9,7 @@ from fastapi import FastAPI
 from ..curation.auth import TOKENS_ENV, TokenRegistry
 from ..settings import Settings
 from ..store.dataset import Dataset
-from . import contribute, errors, graphs, history, middleware, resources, site, sparql
+from . import browse, contribute, errors, graphs, history, middleware, resources, site, sparql
 from .context import AppContext
 from .representation import RenderCache
 
@@ -30,5 +30,6 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
     app.include_router(site.router)
     app.include_router(graphs.router)
     history.install(app, loaded)  # issue 16: Memento, dataset versions, the change feed
+    app.include_router(browse.router)  # before resources: /id/{kind}/ is an index, not a thing
     app.include_router(resources.router)  # last: its catch-all paths must not shadow the others
     return app

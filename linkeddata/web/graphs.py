@@ -12,10 +12,10 @@ from .. import formats
 from ..errors import ResourceNotFoundError
 from ..namespaces import GRAPH
 from ..publishing.describe import is_iri
-from ..publishing.negotiation import negotiate_language
 from ..publishing.serialize import in_default_graph, serialize
 from .context import app_context, public_base, rewriter
-from .pages import LANGUAGES, PageBuilder, render
+from .i18n import page_language
+from .pages import PageBuilder, render
 from .representation import representation
 from .resources import choose_format, split_extension
 
@@ -32,7 +32,7 @@ def graph_document(request: Request, path: str, format: str | None = None) -> Re
     if not quads:
         raise ResourceNotFoundError(f"No graph is published at {public_base(request)}graph/{stem}")
     fmt, negotiated = choose_format(request, ext, format)
-    lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES) if fmt is formats.HTML else ""
+    lang = page_language(request) if fmt is formats.HTML else ""
     rw = rewriter(request)
     url = rw.to_public(graph)
     alternates = [(f"{url}.{f.extension}", f) for f in formats.DOCUMENT_FORMATS]

@@ -22,13 +22,14 @@ from ..history.log import Version
 from ..history.patch import MEDIA_TYPE as PATCH_MEDIA_TYPE
 from ..namespaces import DATASET_IRI, ID
 from ..publishing.describe import describe, is_iri
-from ..publishing.negotiation import negotiate, negotiate_language
+from ..publishing.negotiation import negotiate
 from ..publishing.rewrite import iri_to_uri
-from ..publishing.serialize import serialize
+from ..publishing.serialize import in_default_graph, serialize
 from ..publishing.void import DUMP_FORMATS, dump_path
 from ..store.dataset import Dataset
 from .context import app_context, public_base, rewriter
 from .errors import documented
+from .i18n import page_language
 from .memento import (
     LINK_FORMAT,
     LINK_FORMAT_RECORD,
@@ -39,7 +40,7 @@ from .memento import (
     timegate_url,
     timemap_url,
 )
-from .pages import LANGUAGES, PageBuilder, render
+from .pages import PageBuilder, render
 from .representation import not_modified, representation
 from .resources import DOCUMENT_RESPONSES, FORMAT_PARAM, choose_format, split_extension
 
@@ -165,15 +166,16 @@ def memento(request: Request, number: int, path: str, format: str | None = FORMA
     url = memento_url(doc_url, base, number)
     alternates = [(f"{url}.{f.extension}", f) for f in formats.DOCUMENT_FORMATS]
     if fmt is formats.HTML:
-        lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES)
-        view = PageBuilder(store, rewriter(request), lang).resource(description)
+        lang = page_language(request)
+        view = PageBuilder(store, rewriter(request), lang, app_context(request).dataset.vocabulary).resource(description)
         body = render("resource.html", page=view, lang=lang, alternates=alternates, description=description,
                       doc_url=doc_url, base=base)
     else:
-        body = serialize(description.quads, fmt, rewriter(request))
+        lang = ""
+        body = serialize(in_default_graph(description.quads), fmt, rewriter(request))
     response = representation(request, body, fmt, negotiated=negotiated, last_modified=version.instant.timestamp(),
                               alternates=alternates, content_location=f"{url}.{fmt.extension}",
-                              links=memento_links(doc_url, base))
+                              links=memento_links(doc_url, base), language=lang, language_negotiated=bool(lang))
     response.headers["Memento-Datetime"] = http_date(version.instant)
     response.headers["Cache-Control"] = IMMUTABLE
     return response

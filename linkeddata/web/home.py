@@ -9,6 +9,7 @@ import pyoxigraph as ox
 from ..namespaces import BC, ID
 from ..publishing.rewrite import IriRewriter
 from ..store.base import Store
+from .i18n import gettext
 from .pages import PageBuilder
 
 INSTANCE_LIMIT = 60
@@ -20,6 +21,22 @@ class ClassSummary:
     href: str
     count: int
     instances: list[tuple[str, str]] = field(default_factory=list)
+    index: str | None = None
+    """The index page of the kind (``id/meeting``), when its instances share one."""
+
+
+_FIRST = ("Meeting", "Person", "CooperationBody", "MeetingSeries", "Province", "AutonomousRegion", "City", "Country")
+_LAST = ("ReportedStatement", "Group", "Participation", "Signature", "Evidence", "InferredStatement")
+"""The home page lists what people look for first, and the records behind the facts last."""
+
+
+def _rank(cls: str) -> tuple[int, int]:
+    local = BC.local(cls) or ""
+    if local in _FIRST:
+        return (0, _FIRST.index(local))
+    if local in _LAST:
+        return (2, _LAST.index(local))
+    return (1, 0)
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,12 @@ class Timeline:
     rows: list[TimelineRow]
     first_year: int
     last_year: int
+    unplaced: list[tuple[str, str, str]] = field(default_factory=list)
+    """Meetings the sources do not place in a known year: (label, href, time frame as stated)."""
+
+    @property
+    def has_planned(self) -> bool:
+        return any(not p.held for r in self.rows for p in r.points)
 
     WIDTH = 900
     ROW_HEIGHT = 54
@@ -87,7 +110,10 @@ def build_home(store: Store, rewriter: IriRewriter, lang: str) -> Home:
                                f"ORDER BY ?s LIMIT {INSTANCE_LIMIT}")
         instances = sorted(((pages.label(m["s"].value), rewriter.to_public(m["s"].value)) for m in members),
                            key=lambda item: item[0].lower())
-        classes.append(ClassSummary(pages.label(cls), rewriter.to_public(cls), int(row["n"].value), instances))
+        kinds = {m["s"].value[len(str(ID)):].split("/")[0] for m in members}
+        index = rewriter.to_public(f"{ID}{kinds.pop()}") if len(kinds) == 1 else None
+        classes.append(ClassSummary(pages.label(cls), rewriter.to_public(cls), int(row["n"].value), instances, index))
+    classes.sort(key=lambda c: _rank(rewriter.to_canonical(c.href)))
     return Home(classes, len(store), build_timeline(store, rewriter, pages))
 
 
@@ -115,25 +141,31 @@ def _position(date: ox.Literal | None, year: ox.Literal | None, part: ox.NamedNo
 def build_timeline(store: Store, rewriter: IriRewriter, pages: PageBuilder) -> Timeline | None:
     """Meetings placed in time per series (meetings without a series share a row)."""
     rows = _rows(store, f"""PREFIX bc: <{BC}>
-        SELECT ?m ?series ?date ?year ?part ?status ?ordinal WHERE {{
+        SELECT ?m ?series ?date ?year ?part ?status ?ordinal ?p WHERE {{
           ?m a bc:Meeting .
           OPTIONAL {{ ?m bc:meetingOf ?series }}
           OPTIONAL {{ ?m bc:date ?date }}
-          OPTIONAL {{ ?m bc:timeFrame|bc:proposedTimeFrame ?p . ?p bc:year ?year OPTIONAL {{ ?p bc:partOfYear ?part }} }}
+          OPTIONAL {{ ?m bc:timeFrame|bc:proposedTimeFrame ?p OPTIONAL {{ ?p bc:year ?year }}
+                     OPTIONAL {{ ?p bc:partOfYear ?part }} }}
           OPTIONAL {{ ?m bc:eventStatus ?status }}
           OPTIONAL {{ ?m bc:ordinal ?ordinal }}
         }}""")
     by_series: dict[str, TimelineRow] = {}
     seen: set[str] = set()
+    unplaced: dict[str, tuple[str, str, str]] = {}
     for row in rows:
         meeting = row["m"].value
         place = _position(row["date"], row["year"], row["part"])
-        if place is None or meeting in seen:
+        if place is None:
+            frame = pages.label(row["p"].value) if row["p"] is not None else ""
+            unplaced.setdefault(meeting, (pages.label(meeting), rewriter.to_public(meeting), frame))
+            continue
+        if meeting in seen:
             continue
         seen.add(meeting)
         series = row["series"].value if row["series"] is not None else ""
         if series not in by_series:
-            label = pages.label(series) if series else "Other meetings"
+            label = pages.label(series) if series else gettext(pages.language, "Other meetings")
             by_series[series] = TimelineRow(label, rewriter.to_public(series) if series else None, [])
         held = row["status"] is None or row["status"].value.endswith("#Held")
         short = row["ordinal"].value if row["ordinal"] is not None else ""
@@ -143,4 +175,4 @@ def build_timeline(store: Store, rewriter: IriRewriter, pages: PageBuilder) -> T
         return None
     xs = [p.x for r in by_series.values() for p in r.points]
     ordered = sorted(by_series.values(), key=lambda r: (r.href is None, r.label))
-    return Timeline(ordered, int(min(xs)), int(max(xs)))
+    return Timeline(ordered, int(min(xs)), int(max(xs)), [u for m, u in unplaced.items() if m not in seen])

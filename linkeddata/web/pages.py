@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass, field, replace
 
-import jinja2
 import pyoxigraph as ox
 
 from ..namespaces import BC, DCTERMS, FOAF, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
@@ -15,20 +14,25 @@ from ..publishing.describe import Description, best_label
 from ..publishing.rewrite import IriRewriter
 from ..store.base import Store
 from ..terms import LABEL_PROPERTIES, compact, pick_label
+from ..vocabulary import PropertyShape, Vocabulary
+from .i18n import LANGUAGES, environment
+from .literals import format_literal, ordinal
 
-LANGUAGES = ("en", "vi", "zh")
-_TEMPLATES = Path(__file__).parent / "templates"
 _RDF_TYPE = RDF.type
 _RDF_SUBJECT = RDF.subject
-
-environment = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(_TEMPLATES), autoescape=jinja2.select_autoescape(["html"]),
-    trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined,
-)
-
+_ORDINAL = BC.ordinal.value
+_SOURCE_ARTICLE = BC.sourceArticle.value
+"""Left out of inline details: each detail's evidence quote already links its article."""
+_DETAIL_DEPTH = 1
+"""Values inside details are plain links: a statement's evidence shows its quote, not the quote's article."""
+_BOOKKEEPING = frozenset({RDF.subject.value, RDF.object.value})
+"""Links from reified statements (the record of an inference): shown on the value they mark, never as links."""
 
 def render(template: str, **context: object) -> bytes:
-    return environment.get_template(template).render(**context).encode("utf-8")
+    """A template rendered with the interface strings of the context's ``lang`` (English when absent)."""
+    lang = context.get("lang") or "en"
+    env = environment(lang if isinstance(lang, str) and lang in LANGUAGES else "en")
+    return env.get_template(template).render(**context).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -41,15 +45,28 @@ class Value:
     nested: list[Group] | None = None
     inferred: str | None = None
     """The reason, when the triple is recorded as inferred rather than stated."""
+    lang: str | None = None
+    """The language of the text when it is not the page's."""
+    details: list[Group] | None = None
+    """The value's own facts, shown inline (the shapes say which rows: ``dash:DetailsViewer``)."""
 
 
 @dataclass(frozen=True)
 class Group:
-    """All values of one property, labelled with the ontology's label."""
+    """All values of one property (or inverse property), labelled as the shapes or the ontology name it."""
 
     property_label: str
     property_href: str
     values: list[Value] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A ``sh:PropertyGroup`` of a page: its label and its rows in the shapes' order."""
+
+    label: str
+    anchor: str
+    rows: list[Group]
 
 
 @dataclass(frozen=True)
@@ -58,8 +75,25 @@ class ResourcePage:
     label: str
     types: list[Value]
     groups: list[Group]
+    """Properties the shapes do not place, after the sections."""
     incoming: list[Group]
+    """Links from other resources the shapes do not place (reification bookkeeping left out)."""
     sources: list[Value]
+    sections: list[Section] = field(default_factory=list)
+    summary: str = ""
+    """One sentence for the meta description: kind, label, date and place where known."""
+    classes: frozenset[str] = frozenset()
+
+    @property
+    def structured_data(self) -> str | None:
+        """schema.org JSON-LD for search engines, typed by the schema.org class the ontology puts above ours
+        (a meeting is a schema:Event, a person a schema:Person, a locality a schema:Place); None without one."""
+        schema_types = sorted(c[len(str(SCHEMA)):] for c in self.classes if c.startswith(str(SCHEMA)))
+        if not schema_types:
+            return None
+        data = {"@context": "https://schema.org", "@type": schema_types[0], "@id": self.iri, "url": self.iri,
+                "name": self.label, "description": self.summary}
+        return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
 EXTERNAL_LABELS: dict[str, str] = {
@@ -95,10 +129,11 @@ def fallback_label(iri: str) -> str:
 
 
 class PageBuilder:
-    """Turns descriptions into page models in one language, with links rewritten for this origin."""
+    """Turns descriptions into page models in one language, with links rewritten for this origin, laid out
+    by the shapes (``Vocabulary.layout``)."""
 
-    def __init__(self, store: Store, rewriter: IriRewriter, language: str) -> None:
-        self.store, self.rewriter, self.language = store, rewriter, language
+    def __init__(self, store: Store, rewriter: IriRewriter, language: str, vocabulary: Vocabulary | None = None) -> None:
+        self.store, self.rewriter, self.language, self.vocabulary = store, rewriter, language, vocabulary
         self._labels: dict[str, str] = {}
         self._blank: dict[ox.BlankNode, list[ox.Quad]] = {}
         """Blank nodes' triples, taken from the description (a remote store cannot be asked about them)."""
@@ -108,15 +143,18 @@ class PageBuilder:
             self._labels[iri] = best_label(self.store, iri, (self.language,)) or fallback_label(iri)
         return self._labels[iri]
 
-    def value(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, inferred: str | None = None) -> Value:
+    def value(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, inferred: str | None = None,
+              prop: str | None = None) -> Value:
         if isinstance(term, ox.NamedNode):
             return Value(self.label(term.value), href=self.rewriter.to_public(term.value), inferred=inferred)
         if isinstance(term, ox.BlankNode):
             quads = self._blank.pop(term, [])  # pop: a cycle of blank nodes ends instead of recursing
             return Value("", nested=self.groups(quads), inferred=inferred)
         if isinstance(term, ox.Literal):
-            note = term.language or (compact(term.datatype.value) if term.datatype.value.split("#")[-1] != "string" else None)
-            return Value(term.value, note=note, inferred=inferred)
+            if prop == _ORDINAL:
+                return Value(ordinal(term.value, self.language), inferred=inferred)
+            lang = term.language if term.language and term.language.split("-")[0] != self.language else None
+            return Value(format_literal(term, self.language), lang=lang, inferred=inferred)
         return Value(str(term), inferred=inferred)
 
     def source(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Value:
@@ -128,7 +166,7 @@ class PageBuilder:
         publisher = facts.get(DCTERMS.publisher.value)
         when = facts.get(DCTERMS.issued.value) or facts.get(BC.dateLine.value)
         note = ", ".join(filter(None, [self.label(publisher.value) if isinstance(publisher, ox.NamedNode) else None,
-                                       when.value if isinstance(when, ox.Literal) else None]))
+                                       format_literal(when, self.language) if isinstance(when, ox.Literal) else None]))
         return Value(value.text, href=value.href, note=note or None)
 
     def groups(self, quads: list[ox.Quad], inferred: dict[tuple[str, str], str] | None = None,
@@ -141,7 +179,7 @@ class PageBuilder:
         groups = []
         for prop in sorted(by_property, key=lambda p: self.label(p).lower()):
             seen = list(dict.fromkeys(q.object for q in by_property[prop]))
-            values = [self.value(o, reasons.get((prop, str(o)))) for o in seen]
+            values = [self.value(o, reasons.get((prop, str(o))), prop) for o in seen]
             groups.append(Group(self.label(prop), self.rewriter.to_public(prop), values))
         return groups
 
@@ -157,6 +195,8 @@ class PageBuilder:
         """Fetch the labels of every IRI the quads mention in one request, in this page's language."""
         iris = {t.value for q in quads for t in (q.subject, q.predicate, q.object) if isinstance(t, ox.NamedNode)}
         wanted = sorted(iris - set(self._labels))
+        if not wanted:
+            return
         found: dict[str, list[ox.Literal]] = defaultdict(list)
         for quad in self.store.quads_for([ox.NamedNode(i) for i in wanted], LABEL_PROPERTIES):
             if isinstance(quad.object, ox.Literal):
@@ -171,16 +211,117 @@ class PageBuilder:
         for quad in description.outgoing:
             if isinstance(quad.subject, ox.BlankNode):
                 self._blank.setdefault(quad.subject, []).append(quad)
-        types = [self.value(o) for o in dict.fromkeys(q.object for q in direct if q.predicate == _RDF_TYPE)]
+        type_terms = list(dict.fromkeys(q.object for q in direct if q.predicate == _RDF_TYPE))
+        types = [self.value(o) for o in type_terms]
+        classes = frozenset(self._classes([t.value for t in type_terms if isinstance(t, ox.NamedNode)]))
         sources = [self.source(q.object) for q in direct if q.predicate.value in self._source_properties()]
+        reasons = self._inferred(node)
+        sections, placed_out, placed_in = self._sections(classes, direct, description.incoming, reasons)
+        rest = [q for q in direct if q.predicate.value not in placed_out]
+        skip = {RDF.type.value} | ({RDFS.label.value} if sections else set())
+        links = [q for q in description.incoming
+                 if q.predicate.value not in placed_in and q.predicate.value not in _BOOKKEEPING]
+        page_label = self.label(description.iri)
         return ResourcePage(
             iri=self.rewriter.to_public(description.iri),
-            label=self.label(description.iri),
+            label=page_label,
             types=types,
-            groups=self.groups(direct, self._inferred(node), skip=frozenset({RDF.type.value})),
-            incoming=self.incoming(description.incoming),
+            groups=self.groups(rest, reasons, skip=frozenset(skip)),
+            incoming=self.incoming(links),
             sources=list({v.href: v for v in sources}.values()),
+            sections=sections,
+            summary=self._summary(page_label, types, sections),
+            classes=classes,
         )
+
+    # --- layout from the shapes ---------------------------------------------------------------------------
+
+    def _classes(self, types: list[str]) -> set[str]:
+        return self.vocabulary.classes_of(types) if self.vocabulary is not None else set(types)
+
+    def _sections(self, classes: frozenset[str], direct: list[ox.Quad], incoming: list[ox.Quad],
+                  reasons: dict[tuple[str, str], str]) -> tuple[list[Section], set[str], set[str]]:
+        """The page's sections as the shapes lay them out, and the properties (out, in) they placed."""
+        if self.vocabulary is None:
+            return [], set(), set()
+        sections: list[Section] = []
+        placed_out: set[str] = set()
+        placed_in: set[str] = set()
+        for group, shapes in self.vocabulary.layout(classes):
+            rows = []
+            for shape in shapes:
+                assert shape.path is not None  # layout() keeps only shapes with a path
+                prop = shape.path.value
+                (placed_in if shape.inverse else placed_out).add(prop)
+                terms = list(dict.fromkeys(q.subject for q in incoming if q.predicate.value == prop) if shape.inverse
+                             else dict.fromkeys(q.object for q in direct if q.predicate.value == prop))
+                if not terms:
+                    continue
+                values = [self.value(t, reasons.get((prop, str(t))) if not shape.inverse else None, prop)
+                          for t in terms]
+                if shape.details:
+                    values = self._with_details(values, terms, back=prop if shape.inverse else None, depth=1)
+                rows.append(Group(self._row_label(shape), self.rewriter.to_public(prop), values))
+            if rows:
+                sections.append(Section(pick_label(group.labels, (self.language,)) or fallback_label(group.node.value),
+                                        group.node.value.rpartition("#")[2], rows))
+        return sections, placed_out, placed_in
+
+    def _row_label(self, shape: PropertyShape) -> str:
+        assert shape.path is not None
+        return pick_label(list(shape.names), (self.language,)) or self.label(shape.path.value)
+
+    def _with_details(self, values: list[Value], terms: list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple],
+                      back: str | None, depth: int) -> list[Value]:
+        """The values with their own facts inline, laid out by their shapes (outgoing properties only, without
+        the one leading back here); one store request for all of them."""
+        assert self.vocabulary is not None
+        nodes = [t for t in terms if isinstance(t, ox.NamedNode)]
+        if not nodes:
+            return values
+        quads = self.store.quads_for(nodes, [RDF.type, *self._outgoing_paths()])
+        self.prefetch_labels(quads)
+        by_subject: dict[str, list[ox.Quad]] = defaultdict(list)
+        for quad in quads:
+            by_subject[quad.subject.value].append(quad)  # type: ignore[union-attr]
+        result = []
+        for value, term in zip(values, terms, strict=True):
+            own = by_subject.get(term.value, []) if isinstance(term, ox.NamedNode) else []
+            rows = self._detail_rows(own, back, depth) if own else []
+            result.append(replace(value, details=rows) if rows else value)
+        return result
+
+    def _detail_rows(self, quads: list[ox.Quad], back: str | None, depth: int) -> list[Group]:
+        assert self.vocabulary is not None
+        types = [q.object.value for q in quads if q.predicate == _RDF_TYPE and isinstance(q.object, ox.NamedNode)]
+        rows = []
+        for _group, shapes in self.vocabulary.layout(self._classes(types)):
+            for shape in shapes:
+                if shape.inverse or shape.path is None or shape.path.value in (back, _SOURCE_ARTICLE):
+                    continue
+                prop = shape.path.value
+                terms = list(dict.fromkeys(q.object for q in quads if q.predicate.value == prop))
+                if not terms:
+                    continue
+                values = [self.value(t, None, prop) for t in terms]
+                if shape.details and depth < _DETAIL_DEPTH:
+                    values = self._with_details(values, terms, back=None, depth=depth + 1)
+                rows.append(Group(self._row_label(shape), self.rewriter.to_public(prop), values))
+        return rows
+
+    def _outgoing_paths(self) -> list[ox.NamedNode]:
+        assert self.vocabulary is not None
+        return sorted({p.path for s in self.vocabulary.node_shapes for p in s.properties
+                       if p.path is not None and not p.inverse and p.group is not None}, key=lambda n: n.value)
+
+    def _summary(self, label: str, types: list[Value], sections: list[Section]) -> str:
+        """Kind and label, then the first facts of the first section that has any: a meta description."""
+        kinds = ", ".join(t.text for t in types)
+        facts = [f"{row.property_label}: {', '.join(v.text for v in row.values[:3] if v.text)}"
+                 for section in sections[:2] for row in section.rows[:3] if not row.values[0].details]
+        return ". ".join(filter(None, [f"{label} ({kinds})" if kinds else label, "; ".join(facts[:4])]))
+
+    # --- provenance -----------------------------------------------------------------------------------------
 
     def _source_properties(self) -> set[str]:
         """prov:wasDerivedFrom and every property the ontology declares below it."""

@@ -16,14 +16,15 @@ from .. import formats
 from ..errors import ResourceNotFoundError
 from ..namespaces import GRAPH, ID, ONTOLOGY_VERSION
 from ..publishing.describe import describe, exists
-from ..publishing.negotiation import negotiate, negotiate_language
+from ..publishing.negotiation import negotiate
 from ..publishing.rewrite import iri_to_uri
 from ..publishing.serialize import in_default_graph, serialize
 from ..store.loading import parse_file
 from .context import app_context, document_url, public_base, rewriter
 from .errors import documented
+from .i18n import page_language
 from .memento import original_links
-from .pages import LANGUAGES, PageBuilder, render
+from .pages import PageBuilder, render
 from .representation import representation
 
 router = APIRouter()
@@ -93,7 +94,7 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=10
     fmt, negotiated = choose_format(request, ext, format)
     ctx = app_context(request)
     store = ctx.dataset.store
-    lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES) if fmt is formats.HTML else ""
+    lang = page_language(request) if fmt is formats.HTML else ""
     named = graphs == "named" and fmt.datasets
     key = ("doc", request.scope.get("raw_path", path), page, fmt.name, lang, named, public_base(request),
            store.generation)
@@ -131,7 +132,7 @@ def _render_document(request: Request, stem: str, ext: str | None, page: int, fm
     if fmt is not formats.HTML:
         quads = description.quads if named else in_default_graph(description.quads)
         return serialize(quads, fmt, rw), description.has_next, iri
-    view = PageBuilder(store, rw, lang).resource(description)
+    view = PageBuilder(store, rw, lang, app_context(request).dataset.vocabulary).resource(description)
     alternates = _alternates(doc_url, f"?page={page}" if page > 1 else "")
     body = render("resource.html", page=view, lang=lang, alternates=alternates, description=description,
                   doc_url=doc_url, base=public_base(request))
@@ -147,7 +148,7 @@ def _graph_document(request: Request, graph: str, name: str, extension: str | No
     rw = rewriter(request)
     url = f"{public_base(request)}{name}"
     alternates = [(f"{url}.{f.extension}", f) for f in formats.DOCUMENT_FORMATS]
-    lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES) if fmt is formats.HTML else ""
+    lang = page_language(request) if fmt is formats.HTML else ""
 
     def build() -> tuple[bytes, bool, str]:
         if fmt is not formats.HTML:

@@ -15,20 +15,20 @@ from starlette.responses import RedirectResponse, Response
 from .. import formats
 from ..errors import ResourceNotFoundError
 from ..namespaces import DATASET_IRI, ID, ONTOLOGY_IRI, SHAPES_IRI
-from ..publishing.negotiation import negotiate_language
 from ..publishing.serialize import jsonld_context
 from ..publishing.void import DUMP_FORMATS, dump_path
 from .context import app_context, document_url, public_base, rewriter
 from .errors import documented
 from .home import build_home
-from .pages import LANGUAGES, render
+from .i18n import page_language
+from .pages import render
 from .representation import representation
 
 router = APIRouter()
 SITEMAP_LIMIT = 50_000
 READ = ["GET"]  # HEAD: see web/middleware.py
 _STATIC = Path(__file__).parent / "static"
-_STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8"}
+_STATIC_TYPES = {".css": "text/css; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".svg": "image/svg+xml"}
 
 
 @router.api_route("/", methods=READ, response_class=Response, responses=documented([formats.HTML.media_type]))
@@ -36,7 +36,7 @@ def home(request: Request) -> Response:
     """The home page: what the dataset is, its mechanisms and meetings on a timeline, and the ways in."""
     ctx = app_context(request)
     store = ctx.dataset.store
-    lang = negotiate_language(request.headers.get("accept-language"), LANGUAGES)
+    lang = page_language(request)
     base = public_base(request)
     void_doc = document_url(request, str(DATASET_IRI))
     alternates = [(f"{void_doc}.{f.extension}", f) for f in formats.RDF_FORMATS]

@@ -1,0 +1,106 @@
+"""Ways in for people: ``/search?q=`` over every name in every language (HTML, or JSON for scripts), and an
+index page per kind of resource at ``/id/{kind}`` (meetings by date, people, localities, documents…)."""
+
+from __future__ import annotations
+
+import json
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Query
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .. import formats
+from ..errors import ResourceNotFoundError
+from ..namespaces import BC, ID, RDF
+from ..publishing.describe import exists
+from ..publishing.negotiation import negotiate
+from ..publishing.search import LabelIndex
+from .context import app_context, public_base, rewriter
+from .errors import documented
+from .i18n import page_language
+from .literals import format_literal
+from .pages import PageBuilder, render
+from .representation import representation
+from .resources import thing
+
+router = APIRouter()
+READ = ["GET"]
+INDEX_LIMIT = 2000
+_SEARCH_FORMATS = [formats.HTML, formats.JSON_SUMMARY]
+
+
+def _label_index(request: Request) -> LabelIndex:
+    """One index per application, made on first use (it rebuilds itself when the store changes)."""
+    state = request.app.state
+    index: LabelIndex | None = getattr(state, "label_index", None)
+    if index is None:
+        index = LabelIndex(app_context(request).dataset.store)
+        state.label_index = index
+    return index
+
+
+@router.api_route("/search", methods=READ, response_class=Response,
+                  responses=documented([formats.HTML.media_type, formats.JSON_SUMMARY.media_type]))
+async def search(request: Request, q: str = Query("", max_length=200, description="Words of a name, any language"),
+                 format: str | None = Query(None, description="json for a JSON answer")) -> Response:
+    """Resources whose names hold every word of ``q``, ignoring case and diacritics, best first, with their kinds."""
+    fmt = formats.JSON_SUMMARY if format == "json" else negotiate(request.headers.get("accept"), _SEARCH_FORMATS)
+    lang = page_language(request)
+    store = app_context(request).dataset.store
+    rw = rewriter(request)
+    hits = await run_in_threadpool(_label_index(request).search, q)
+    pages = PageBuilder(store, rw, lang, app_context(request).dataset.vocabulary)
+    pages.prefetch_labels([ox.Quad(ox.NamedNode(h.iri), RDF.type, ox.NamedNode(t)) for h in hits for t in h.types])
+    rows = [{"iri": rw.to_public(h.iri), "label": pages.label(h.iri), "matched": h.label, "language": h.language,
+             "kinds": [pages.label(t) for t in h.types if t.startswith(str(BC))] or [pages.label(t) for t in h.types]}
+            for h in hits]
+    if fmt is formats.JSON_SUMMARY:
+        body = json.dumps({"query": q, "results": rows}, ensure_ascii=False, indent=1).encode()
+        return representation(request, body, formats.JSON_SUMMARY, negotiated=format != "json",
+                              last_modified=store.last_modified)
+    body = render("search.html", query=q, hits=rows, lang=lang, base=public_base(request), alternates=[])
+    return representation(request, body, formats.HTML, negotiated=format != "json", last_modified=store.last_modified,
+                          language=lang, language_negotiated=True)
+
+
+@router.api_route("/id/{kind}", methods=READ, response_class=Response,
+                  responses=documented([formats.HTML.media_type], 404))
+def kind_index(request: Request, kind: str) -> Response:
+    """Every resource under ``id/{kind}/``, by name, with its date and place where it has them (meetings by date).
+    (Our IRIs never end with a slash, so the index of ``id/meeting/…`` is ``id/meeting``.)"""
+    ctx = app_context(request)
+    store = ctx.dataset.store
+    if exists(store, f"{ID}{kind}"):
+        return thing(request, kind)
+    lang = page_language(request)
+    rw = rewriter(request)
+    prefix = f"{ID}{kind}/"
+    result = store.query(f"""SELECT ?s (SAMPLE(?d) AS ?date) (SAMPLE(?p) AS ?place) (SAMPLE(?t) AS ?type) WHERE {{
+        ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}"))
+        OPTIONAL {{ ?s <{BC.date.value}> ?d }} OPTIONAL {{ ?s <{BC.place.value}> ?p }} }}
+        GROUP BY ?s LIMIT {INDEX_LIMIT}""")
+    assert isinstance(result, ox.QuerySolutions)
+    found = list(result)
+    if not found:
+        raise ResourceNotFoundError(f"Nothing is published under {public_base(request)}id/{kind}/")
+    pages = PageBuilder(store, rw, lang, ctx.dataset.vocabulary)
+    pages.prefetch_labels([ox.Quad(r["s"], RDF.type, term) for r in found for term in (r["type"], r["place"])
+                           if isinstance(term, ox.NamedNode) and isinstance(r["s"], ox.NamedNode)])
+    items = []
+    for row in found:
+        date, place = row["date"], row["place"]
+        items.append({"label": pages.label(row["s"].value), "href": rw.to_public(row["s"].value),
+                      "sort": date.value if isinstance(date, ox.Literal) else "",
+                      "date": format_literal(date, lang) if isinstance(date, ox.Literal) else "",
+                      "place": pages.label(place.value) if isinstance(place, ox.NamedNode) else "",
+                      "place_href": rw.to_public(place.value) if isinstance(place, ox.NamedNode) else ""})
+    dated = any(i["sort"] for i in items)
+    items.sort(key=lambda i: (i["sort"] or "9999", i["label"].lower()) if dated else (i["label"].lower(),))
+    kind_type = next((r["type"] for r in found if isinstance(r["type"], ox.NamedNode)), None)
+    title = pages.label(kind_type.value) if kind_type is not None else kind
+    body = render("index.html", title=title, items=items, dated=dated, lang=lang, base=public_base(request),
+                  alternates=[])
+    return representation(request, body, formats.HTML, negotiated=False, last_modified=store.last_modified,
+                          language=lang, language_negotiated=True)

@@ -1,0 +1,131 @@
+"""What a person sees on the pages: facts first in the order the shapes give, participants with their posts,
+statements with their words, dates in the reader's language, the interface in English, Vietnamese and Chinese,
+search by any name, and an index per kind."""
+
+from __future__ import annotations
+
+import json
+import re
+from html import unescape
+
+import pytest
+from fastapi.testclient import TestClient
+
+from linkeddata.vocabulary import load_vocabulary
+from tests.conftest import PROJECT_ROOT, PUBLIC
+
+BROWSER = "text/html,application/xhtml+xml"
+MEETING = "/doc/meeting/guangxi-joint-working-committee-15"
+pytestmark = pytest.mark.parametrize("backend", ["embedded"], indirect=True)
+
+
+def _page(client: TestClient, path: str, lang: str | None = None, accept_language: str | None = None) -> str:
+    headers = {"accept": BROWSER, **({"accept-language": accept_language} if accept_language else {})}
+    response = client.get(path + (f"?lang={lang}" if lang else ""), headers=headers)
+    assert response.status_code == 200
+    return response.text
+
+
+def _visible(html: str) -> str:
+    """The text a reader sees: no tags, scripts or attribute values."""
+    html = re.sub(r"<(script|style|title)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def test_meeting_sections_follow_the_shapes_order(real_client: TestClient) -> None:
+    meeting = "https://w3id.org/vn-cn-border/ontology#Meeting"
+    vocabulary = load_vocabulary(PROJECT_ROOT)
+    expected = [g.labels for g, _ in vocabulary.layout(vocabulary.classes_of([meeting]))]
+    headings = re.findall(r"<h2 id=\"\w+\">([^<]+)</h2>", _page(real_client, MEETING))
+    english = [next(lit.value for lit in labels if lit.language == "en") for labels in expected]
+    shown = [h for h in headings if h in english]
+    assert shown == [e for e in english if e in shown]
+    assert shown[:4] == ["When and where", "Who took part", "What was said, proposed and agreed", "Related"] or \
+        shown.index("When and where") < shown.index("Who took part") < shown.index("Sources and evidence")
+
+
+def test_first_screen_of_a_meeting_tells_when_where_and_who(real_client: TestClient) -> None:
+    text = _visible(_page(real_client, MEETING))
+    assert text.index("28 February 2024") < text.index("Who took part")
+    assert "Beihai" in text and "15th" in text
+    # Each participant with the post held at the meeting, inline.
+    assert "Trinh Truong Huy" in text and "Vice Chairman of Cao Bang Provincial People's Committee" in text
+    # A statement with its speaker's words and the quote behind it.
+    assert "What was said, proposed and agreed" in text
+    assert "“On the afternoon of February 28" in text
+
+
+def test_no_datatype_or_bookkeeping_is_shown(real_client: TestClient) -> None:
+    page = _page(real_client, MEETING)
+    text = _visible(page)
+    assert "xsd:" not in text and "^^" not in text
+    assert "id/inference/" not in page  # the record of an inference is the reason beside the value, not a link
+    assert '<details class="inferred"><summary>inferred</summary>' in page
+
+
+@pytest.mark.parametrize(("lang", "date", "chrome"), [
+    ("en", "28 February 2024", "Search"), ("vi", "tháng 2", "Tìm kiếm"), ("zh", "2024年2月28日", "搜索")])
+def test_pages_speak_the_chosen_language(real_client: TestClient, lang: str, date: str, chrome: str) -> None:
+    response = real_client.get(f"{MEETING}?lang={lang}", headers={"accept": BROWSER})
+    assert response.headers["content-language"] == lang
+    assert "Accept-Language" in response.headers["vary"]
+    assert f'<html lang="{lang}">' in response.text
+    text = _visible(response.text)
+    assert date in text and chrome in text
+
+
+def test_accept_language_chooses_when_no_lang_is_given(real_client: TestClient) -> None:
+    page = _page(real_client, "/", accept_language="zh-CN,zh;q=0.9,en;q=0.5")
+    assert '<html lang="zh">' in page and "会议时间线" in page
+
+
+@pytest.mark.parametrize("lang", ["vi", "zh"])
+def test_no_english_interface_left_on_the_home_page(real_client: TestClient, lang: str) -> None:
+    text = _visible(_page(real_client, "/", lang=lang))
+    for english in ("Meetings over time", "What is in it", "Download", "Contribute", "Search", "Skip to content",
+                    "Facts from news articles", "Ask your own questions"):
+        assert english not in text, english
+
+
+@pytest.mark.parametrize(("query", "first"), [
+    ("lang son", "locality/lang-son"), ("Lạng Sơn", "locality/lang-son"), ("谅山", "locality/lang-son"),
+    ("LANG SON", "locality/lang-son"), ("dang quoc khanh", "person/dang-quoc-khanh"),
+    ("Đặng Quốc Khánh", "person/dang-quoc-khanh"), ("beihai", "locality/beihai")])
+def test_search_finds_by_any_name(real_client: TestClient, query: str, first: str) -> None:
+    body = real_client.get("/search", params={"q": query, "format": "json"}).json()
+    assert body["results"][0]["iri"] == f"{PUBLIC}id/{first}"
+    assert body["results"][0]["kinds"]
+
+
+def test_search_page_works_without_scripts(real_client: TestClient) -> None:
+    page = real_client.get("/search", params={"q": "lang son"}, headers={"accept": BROWSER}).text
+    assert f'href="{PUBLIC}id/locality/lang-son"' in page and "<script" not in page
+    assert 'action="' in _page(real_client, "/") and 'name="q"' in _page(real_client, "/")
+
+
+def test_meeting_index_lists_every_meeting_by_date(real_client: TestClient) -> None:
+    page = _page(real_client, "/id/meeting")
+    rows = re.findall(r'<tr><td><a href="([^"]+)"', page)
+    assert len(rows) == 9
+    text = _visible(page)
+    assert text.index("25 February 2022") < text.index("28 February 2024")
+    assert f'href="{PUBLIC}id/meeting"' in _page(real_client, "/")
+
+
+def test_resource_pages_embed_schema_org_and_a_description(real_client: TestClient) -> None:
+    page = _page(real_client, "/doc/person/dang-quoc-khanh")
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1])  # type: ignore[index]
+    assert data["@type"] == "Person" and data["name"] == "Dang Quoc Khanh"
+    assert re.search(r'<meta name="description" content="Dang Quoc Khanh', page)
+
+
+def test_person_page_lists_events_and_statements(real_client: TestClient) -> None:
+    text = _visible(_page(real_client, "/doc/person/dang-quoc-khanh"))
+    assert "took part in" in text and "statements" in text
+    assert "Secretary of Ha Giang Provincial Party Committee" in text or "Party Committee" in text
+
+
+def test_favicon_is_served(real_client: TestClient) -> None:
+    response = real_client.get("/static/favicon.svg")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("image/svg+xml")
+    assert f'href="{PUBLIC}static/favicon.svg"' in _page(real_client, "/")
