@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,6 +20,8 @@ from ..terms import LABEL_PROPERTIES, compact, pick_label
 LANGUAGES = ("en", "vi", "zh")
 _TEMPLATES = Path(__file__).parent / "templates"
 _RDF_TYPE = RDF.type
+_SOURCE_PROPERTIES: weakref.WeakKeyDictionary[Store, tuple[int, set[str]]] = weakref.WeakKeyDictionary()
+"""Per store: its generation and the properties that name a source then."""
 _RDF_SUBJECT = RDF.subject
 
 environment = jinja2.Environment(
@@ -172,7 +175,8 @@ class PageBuilder:
             if isinstance(quad.subject, ox.BlankNode):
                 self._blank.setdefault(quad.subject, []).append(quad)
         types = [self.value(o) for o in dict.fromkeys(q.object for q in direct if q.predicate == _RDF_TYPE)]
-        sources = [self.source(q.object) for q in direct if q.predicate.value in self._source_properties()]
+        source_properties = self._source_properties()
+        sources = [self.source(q.object) for q in direct if q.predicate.value in source_properties]
         return ResourcePage(
             iri=self.rewriter.to_public(description.iri),
             label=self.label(description.iri),
@@ -183,7 +187,15 @@ class PageBuilder:
         )
 
     def _source_properties(self) -> set[str]:
-        """prov:wasDerivedFrom and every property the ontology declares below it."""
+        """prov:wasDerivedFrom and every property the ontology declares below it (asked once per store generation:
+        a query per page costs more than the rest of a small page)."""
+        generation = self.store.generation
+        known = _SOURCE_PROPERTIES.get(self.store)
+        if known is None or known[0] != generation:
+            known = _SOURCE_PROPERTIES[self.store] = (generation, self._ask_source_properties())
+        return known[1]
+
+    def _ask_source_properties(self) -> set[str]:
         result = self.store.query(
             f"SELECT DISTINCT ?p WHERE {{ ?p {RDFS.subPropertyOf}* {PROV.wasDerivedFrom} }}")
         assert isinstance(result, ox.QuerySolutions)
