@@ -562,6 +562,9 @@ def contribution(generator: Generator, writer: Writer, size: int = 1_000) -> Non
 
 # --- the project-like folder ---------------------------------------------------------------------------------
 
+DISTINCT_DEREF = 20_000
+
+
 def generate(size: int, seed: int, folder: Path, sample_count: int = 200) -> dict[str, object]:
     """Write ``folder``/{ontology,shapes} (copies), ``data/synthetic.nt``, ``samples.json``, ``contribution.nt``."""
     for name in ("ontology", "shapes"):
@@ -593,6 +596,9 @@ def _samples(generator: Generator, count: int) -> dict[str, list[str]]:
     kinds = ("meeting", "person", "mechanism", "document", "participation", "figure", "locality")
     mixed = [i for k in kinds for i in picked[k][: count // len(kinds) + 1]]
     picked["deref"] = rng.sample(mixed, min(count, len(mixed)))
+    # More distinct IRIs than any cache of the server holds (4,096 rendered documents), for uncached dereferencing.
+    every = [i for k in kinds for i in sorted(set(generator.samples[k]))]
+    picked["deref_distinct"] = rng.sample(every, min(DISTINCT_DEREF, len(every)))
     return picked
 
 

@@ -8,6 +8,13 @@ concurrent clients on the same generated data; results as JSON under bench/resul
 Every load loop stops by itself: at ``--max-requests`` requests or ``--duration / --rounds`` seconds per
 cell, whichever comes first (plus at most one request timeout for requests in flight). Servers listen on
 127.0.0.1 only and are stopped at the end, also on errors.
+
+Honesty rules (issue "Performance at the Python limit"): the load client is ``wrk`` when installed (one thread,
+event-driven: light enough not to cap the reference), else Python threads; every server gets the same request
+headers (no compression asked of anyone); uncached dereferencing asks each server for IRIs it has not been asked
+for before in the run, more of them than our render cache holds, while rows named ``-cached`` repeat 50 IRIs on
+purpose; and a reference that errors or exits voids the comparison: the report then prints no ratio and no
+"met".
 """
 
 from __future__ import annotations
@@ -48,6 +55,11 @@ SPARQL_JSON = "application/sparql-results+json"
 TURTLE = "text/turtle"
 PROBE = "ASK { ?s ?p ?o }"
 NOT_AVAILABLE = "not available"
+REFERENCE = "oxigraph"
+SAME_HEADERS = {"Accept-Encoding": "identity", "User-Agent": "linkeddata-bench"}
+"""Sent to every server with each request's Accept: no gzip (we compress, the Oxigraph server does not)."""
+CACHED_DEREF_IRIS = 50
+LABELS = ("http://www.w3.org/2004/02/skos/core#prefLabel", "http://www.w3.org/2000/01/rdf-schema#label")
 
 
 # --- requests of a workload --------------------------------------------------------------------------------
@@ -65,6 +77,8 @@ class Workload:
     """``sparql`` (a benchmark query) or ``deref`` (a document of a resource)."""
     make: Callable[[Server, int], Request]
     """The i-th request of this workload for a server."""
+    distinct: int = 0
+    """When > 0, each server is asked for each of this many requests at most once in the whole run."""
 
 
 def _fill(template: str, samples: dict[str, list[str]], i: int) -> str:
@@ -90,18 +104,30 @@ def query_workloads(samples: dict[str, list[str]]) -> list[Workload]:
     return workloads
 
 
-def deref_workloads(samples: dict[str, list[str]]) -> list[Workload]:
-    iris = samples["deref"]
+def description_query(iri: str) -> str:
+    """What our document about ``iri`` holds, as one CONSTRUCT for a plain SPARQL server: the resource's triples,
+    the triples pointing at it, and the labels of what it links to (blank-node closure aside)."""
+    labels = " ".join(f"<{p}>" for p in LABELS)
+    return (f"CONSTRUCT {{ <{iri}> ?p ?o . ?s ?q <{iri}> . ?o ?lp ?l }} WHERE {{ "
+            f"{{ <{iri}> ?p ?o OPTIONAL {{ VALUES ?lp {{ {labels} }} ?o ?lp ?l }} }} UNION {{ ?s ?q <{iri}> }} }}")
 
-    def maker(extension: str) -> Callable[[Server, int], Request]:
+
+def deref_workloads(samples: dict[str, list[str]], distinct: int) -> list[Workload]:
+    """Uncached rows (each IRI at most once per server in the run) and ``-cached`` rows (50 IRIs, repeated)."""
+    def maker(iris: list[str], extension: str, accept: str) -> Callable[[Server, int], Request]:
         def make(server: Server, i: int) -> Request:
             iri = iris[i % len(iris)]
-            if server.document_url is None:  # the equivalent for a plain SPARQL server: DESCRIBE the IRI
-                return Request(server.sparql_url + "?query=" + quote(f"DESCRIBE <{iri}>"), TURTLE)
-            return Request(server.document_url(iri) + extension, "*/*")
+            if server.document_url is None:  # the equivalent for a plain SPARQL server: CONSTRUCT the description
+                return Request(server.sparql_url + "?query=" + quote(description_query(iri)), TURTLE)
+            return Request(server.document_url(iri) + extension, accept)
         return make
 
-    return [Workload("deref-ttl", "deref", maker(".ttl")), Workload("deref-html", "deref", maker(".html"))]
+    fresh = samples.get("deref_distinct", samples["deref"])[:distinct]
+    cached = samples["deref"][:CACHED_DEREF_IRIS]
+    return [Workload("deref-ttl", "deref", maker(fresh, ".ttl", TURTLE), distinct=len(fresh)),
+            Workload("deref-html", "deref", maker(fresh, ".html", "text/html"), distinct=len(fresh)),
+            Workload("deref-ttl-cached", "deref", maker(cached, ".ttl", TURTLE)),
+            Workload("deref-html-cached", "deref", maker(cached, ".html", "text/html"))]
 
 
 # --- servers -----------------------------------------------------------------------------------------------
@@ -127,6 +153,8 @@ class Server:
     startup_seconds: float | None = None
     prepare_seconds: float | None = None
     """Work done before the process starts (the Oxigraph server's bulk load)."""
+    failure: str = ""
+    """Why the server stopped being measured (it exited during the run): its figures are void."""
 
     @property
     def base(self) -> str:
@@ -152,6 +180,11 @@ class Server:
                     return
             time.sleep(0.1)
         raise RuntimeError(f"{self.name} did not answer within {limit:.0f} s")
+
+    def alive(self) -> bool:
+        if self.process is not None and self.process.poll() is not None and not self.failure:
+            self.failure = f"exited with {self.process.returncode} during the run"
+        return not self.failure
 
     def stop(self) -> None:
         if self.process is None or self.process.poll() is not None:
@@ -224,9 +257,10 @@ def oxigraph_server(root: Path, work: Path, query_timeout: float) -> Server:
     started = time.monotonic()
     subprocess.run([str(binary), "load", "--location", str(location), "--file", *_rdf_inputs(root)],
                    check=True, capture_output=True)
-    server = Server("oxigraph", sparql_path="query", prepare_seconds=time.monotonic() - started)
-    server.command = [str(binary), "serve-read-only", "--location", str(location), "--bind", f"{HOST}:{server.port}",
-                      "--timeout-s", str(int(query_timeout))]
+    server = Server(REFERENCE, sparql_path="query", prepare_seconds=time.monotonic() - started)
+    # No --timeout-s: with it the server spawns a timeout thread per query and, at 1M, panicked ("Cannot allocate
+    # memory") under load. Our client's own timeout bounds every request instead.
+    server.command = [str(binary), "serve-read-only", "--location", str(location), "--bind", f"{HOST}:{server.port}"]
     return server
 
 
@@ -285,9 +319,17 @@ class Limits:
     timeout: float
 
 
-def run_cell(server: Server, workload: Workload, clients: int, limits: Limits, offset: int) -> dict[str, object]:
-    """``clients`` threads, each with its own keep-alive connection, sending this workload's requests until
-    ``limits.requests`` were sent or ``limits.seconds`` passed. Latencies of successful requests only."""
+def run_cell(server: Server, workload: Workload, clients: int, limits: Limits, offset: int,
+             loader: str = "httpx") -> dict[str, object]:
+    """Requests ``offset`` … ``offset + limits.requests - 1`` of the workload, at ``clients`` in flight, until they
+    were sent or ``limits.seconds`` passed."""
+    if loader == "wrk":
+        return run_cell_wrk(server, workload, clients, limits, offset)
+    return run_cell_httpx(server, workload, clients, limits, offset)
+
+
+def run_cell_httpx(server: Server, workload: Workload, clients: int, limits: Limits, offset: int) -> dict[str, object]:
+    """``clients`` threads, each with its own keep-alive connection. Latencies of successful requests only."""
     lock = threading.Lock()
     counter = iter(range(offset, offset + limits.requests))
     latencies: list[float] = []
@@ -305,7 +347,7 @@ def run_cell(server: Server, workload: Workload, clients: int, limits: Limits, o
                 request = workload.make(server, i)
                 sent = time.perf_counter()
                 try:
-                    response = http.get(request.url, headers={"Accept": request.accept})
+                    response = http.get(request.url, headers={**SAME_HEADERS, "Accept": request.accept})
                     ok = response.status_code == 200
                     problem = f"HTTP {response.status_code}"
                 except httpx.HTTPError as err:
@@ -319,22 +361,83 @@ def run_cell(server: Server, workload: Workload, clients: int, limits: Limits, o
             future.result()
     wall = time.monotonic() - started
     return {"ok": len(latencies), "errors": len(errors), "error_kinds": sorted(set(errors)), "seconds": wall,
-            "latencies": latencies}
+            "latencies": latencies, "sent": len(latencies) + len(errors)}
+
+
+_WRK_SCRIPT = """
+local paths = {%(paths)s}
+local n = #paths
+local i = 0
+local answered = 0
+wrk.headers = {%(headers)s}
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i - 1) %% n + 1])
+end
+%(stop)s
+done = function(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format('WRK {"requests": %%d, "micros": %%d, "connect": %%d, "read": %%d, "write": %%d, '
+    .. '"status": %%d, "timeout": %%d, "p50_us": %%d, "p95_us": %%d}\\n', summary.requests, summary.duration,
+    e.connect, e.read, e.write, e.status, e.timeout, latency:percentile(50), latency:percentile(95)))
+end
+"""
+_WRK_STOP = """
+response = function(status, headers, body)
+  answered = answered + 1
+  if answered >= n then wrk.thread:stop() end
+end
+"""
+
+
+def _lua(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def run_cell_wrk(server: Server, workload: Workload, clients: int, limits: Limits, offset: int) -> dict[str, object]:
+    """``wrk`` with one thread and ``clients`` connections, cycling through the cell's requests. wrk stops at the
+    duration; a workload of distinct requests also stops once each was answered (so none is asked twice)."""
+    requests = [workload.make(server, offset + k) for k in range(limits.requests)]
+    paths = ", ".join(_lua(r.url.removeprefix(server.base.rstrip("/"))) for r in requests)
+    headers = ", ".join(f"[{_lua(k)}] = {_lua(v)}" for k, v in {**SAME_HEADERS, "Accept": requests[0].accept}.items())
+    script = RESULTS / f"wrk-{os.getpid()}.lua"
+    script.write_text(_WRK_SCRIPT % {"paths": paths, "headers": headers, "stop": _WRK_STOP if workload.distinct else ""},
+                      encoding="utf-8")
+    command = ["wrk", "-t1", f"-c{clients}", f"-d{max(1, round(limits.seconds))}s", f"--timeout={int(limits.timeout)}s",
+               "-s", str(script), server.base]
+    out = subprocess.run(command, capture_output=True, text=True, timeout=limits.seconds + limits.timeout + 30,
+                         check=False)
+    line = next((x for x in out.stdout.splitlines() if x.startswith("WRK ")), None)
+    if line is None:
+        return {"ok": 0, "errors": 1, "error_kinds": [f"wrk: {out.stderr.strip()[:200]}"], "seconds": limits.seconds,
+                "latencies": [], "sent": 0}
+    got = json.loads(line[4:])
+    errors = sum(int(got[k]) for k in ("connect", "read", "write", "status", "timeout"))
+    kinds = [f"{k} {got[k]}" for k in ("connect", "read", "write", "status", "timeout") if got[k]]
+    ok = max(0, int(got["requests"]) - int(got["status"]))
+    return {"ok": ok, "errors": errors, "error_kinds": kinds, "seconds": got["micros"] / 1e6, "latencies": [],
+            "p50_ms": got["p50_us"] / 1000, "p95_ms": got["p95_us"] / 1000, "sent": int(got["requests"])}
 
 
 def summarise(cells: list[dict[str, object]]) -> dict[str, object]:
-    """Merge the rounds of one (server, workload, clients): throughput over the summed wall time."""
+    """Merge the rounds of one (server, workload, clients): throughput over the summed wall time; latency
+    percentiles over all requests (httpx), or the rounds' percentiles weighted by their requests (wrk)."""
     latencies = sorted(x for c in cells for x in c["latencies"])  # type: ignore[attr-defined]
     ok = sum(int(c["ok"]) for c in cells)  # type: ignore[call-overload]
     seconds = sum(float(c["seconds"]) for c in cells)  # type: ignore[arg-type]
     kinds = sorted({k for c in cells for k in c["error_kinds"]})  # type: ignore[attr-defined]
+    if latencies or not ok:
+        p50, p95 = _percentile(latencies, 0.50), _percentile(latencies, 0.95)
+    else:
+        p50, p95 = (round(sum(float(c[k]) * int(c["ok"]) for c in cells if k in c) / ok, 2)  # type: ignore[arg-type, call-overload]
+                    for k in ("p50_ms", "p95_ms"))
     return {
         "requests": ok + sum(int(c["errors"]) for c in cells),  # type: ignore[call-overload]
         "errors": sum(int(c["errors"]) for c in cells),  # type: ignore[call-overload]
         "error_kinds": kinds,
         "throughput": ok / seconds if seconds else 0.0,
-        "p50_ms": _percentile(latencies, 0.50),
-        "p95_ms": _percentile(latencies, 0.95),
+        "p50_ms": p50,
+        "p95_ms": p95,
     }
 
 
@@ -353,7 +456,7 @@ def _data_folder(size: str, seed: int) -> Path:
     wanted = {"size": generate.parse_size(size), "seed": seed}
     if samples.exists():
         info = json.loads(samples.read_text(encoding="utf-8"))["info"]
-        if {k: info[k] for k in wanted} == wanted:
+        if {k: info[k] for k in wanted} == wanted and "deref_distinct" in json.loads(samples.read_text(encoding="utf-8")):
             return folder
     print(f"generating {size} triples (seed {seed})", flush=True)
     generate.generate(wanted["size"], seed, folder)
@@ -361,9 +464,11 @@ def _data_folder(size: str, seed: int) -> Path:
 
 
 def _warm_up(servers: list[Server], workloads: list[Workload], timeout: float) -> None:
+    """Three requests of each workload, except the distinct ones (their ``-cached`` twins warm the same code)."""
     for server in servers:
         for workload in workloads:
-            run_cell(server, workload, 1, Limits(seconds=2.0, requests=3, timeout=timeout), offset=10_000)
+            if not workload.distinct:
+                run_cell_httpx(server, workload, 1, Limits(seconds=2.0, requests=3, timeout=timeout), offset=10_000)
 
 
 def _validation_time(server: Server, root: Path, repeats: int) -> dict[str, object]:
@@ -385,11 +490,11 @@ def _validation_time(server: Server, root: Path, repeats: int) -> dict[str, obje
 def bench_size(size: str, args: argparse.Namespace) -> dict[str, object]:
     root = _data_folder(size, args.seed)
     samples = json.loads((root / "samples.json").read_text(encoding="utf-8"))
-    samples["deref"] = samples["deref"][: args.deref_iris]
     work = RESULTS / f"run-{size}"
     work.mkdir(parents=True, exist_ok=True)
-    workloads = [w for w in query_workloads(samples) + deref_workloads(samples)
+    workloads = [w for w in query_workloads(samples) + deref_workloads(samples, args.deref_iris)
                  if not args.workloads or w.name in args.workloads]
+    load_before = _load_average()
     servers: list[Server] = []
     try:
         print(f"[{size}] starting servers", flush=True)
@@ -407,9 +512,30 @@ def bench_size(size: str, args: argparse.Namespace) -> dict[str, object]:
         "size": size, "triples": samples["info"]["triples"], "workloads": [w.name for w in workloads],
         "query_workloads": [w.name for w in workloads if w.kind == "sparql"],
         "servers": {s.name: {"available": s.available, "note": s.note, "startup_seconds": s.startup_seconds,
-                             "prepare_seconds": s.prepare_seconds, "memory": memory.get(s.name)} for s in servers},
-        "results": cells, "validation": validation,
+                             "prepare_seconds": s.prepare_seconds, "memory": memory.get(s.name),
+                             "failure": s.failure} for s in servers},
+        "results": cells, "validation": validation, "void": void_reasons(servers, cells),
+        "load_average": {"before": load_before, "after": _load_average()}, "loader": args.loader,
+        "distinct_deref_iris": next((w.distinct for w in workloads if w.distinct), 0),
     }
+
+
+def _load_average() -> list[float]:
+    return [float(x) for x in Path("/proc/loadavg").read_text().split()[:3]]
+
+
+def void_reasons(servers: list[Server], cells: dict[str, object]) -> list[str]:
+    """Why no ratio of this run may be read: the reference exited, was never up, or failed requests."""
+    reference = next((s for s in servers if s.name == REFERENCE), None)
+    if reference is None or not reference.available:
+        return [f"the reference ({REFERENCE}) did not run"]
+    reasons = [f"the reference {reference.failure}"] if reference.failure else []
+    for workload, by_clients in cells.get(REFERENCE, {}).items():  # type: ignore[attr-defined]
+        for clients, stats in by_clients.items():
+            if stats["errors"]:
+                reasons.append(f"the reference failed {stats['errors']} requests of {workload} at {clients} "
+                               f"clients ({', '.join(stats['error_kinds'])})")
+    return reasons
 
 
 def _start_servers(root: Path, work: Path, args: argparse.Namespace, servers: list[Server]) -> None:
@@ -429,7 +555,8 @@ def _start_servers(root: Path, work: Path, args: argparse.Namespace, servers: li
 def _measure(servers: list[Server], workloads: list[Workload], args: argparse.Namespace) -> dict[str, object]:
     """Rounds; in each, every (workload, clients) cell visits every server, the order rotating per cell."""
     raw: dict[tuple[str, str, int], list[dict[str, object]]] = {}
-    limits = Limits(args.duration / args.rounds, args.max_requests, args.timeout)
+    cursor: dict[tuple[str, str], int] = {}
+    """Per (server, distinct workload): how many of its requests were sent, so none is sent twice."""
     turn = 0
     for round_index in range(args.rounds):
         for workload in workloads:
@@ -437,7 +564,22 @@ def _measure(servers: list[Server], workloads: list[Workload], args: argparse.Na
                 turn += 1
                 order = servers[turn % len(servers):] + servers[: turn % len(servers)]
                 for server in order:
-                    cell = run_cell(server, workload, clients, limits, offset=round_index * args.max_requests)
+                    if not server.alive():
+                        continue
+                    offset, requests = round_index * args.max_requests, args.max_requests
+                    if workload.distinct:
+                        offset = cursor.get((server.name, workload.name), 0)
+                        requests = min(requests, workload.distinct - offset)
+                        if requests <= 0:
+                            print(f"  {server.name} {workload.name}: all {workload.distinct} IRIs used", flush=True)
+                            continue
+                    cell = run_cell(server, workload, clients, Limits(args.duration / args.rounds, requests,
+                                                                       args.timeout), offset, args.loader)
+                    # wrk may have had requests in flight when it stopped: count them as used too.
+                    cursor[(server.name, workload.name)] = offset + int(cell["sent"]) + clients  # type: ignore[call-overload]
+                    if not server.alive():
+                        cell["errors"] = int(cell["errors"]) + 1  # type: ignore[call-overload]
+                        cell["error_kinds"] = [*cell["error_kinds"], server.failure]  # type: ignore[misc]
                     raw.setdefault((server.name, workload.name, clients), []).append(cell)
             print(f"  round {round_index + 1}: {workload.name} done", flush=True)
     results: dict[str, object] = {}
@@ -451,6 +593,8 @@ def _measure(servers: list[Server], workloads: list[Workload], args: argparse.Na
 def machine() -> dict[str, object]:
     def version(name: str, venv: str | None = None) -> str:
         if venv:
+            if not (BENCH / venv / "bin" / "pip").exists():  # a fresh clone: not created yet
+                return "not installed"
             out = subprocess.run([str(BENCH / venv / "bin" / "pip"), "show", name], capture_output=True, text=True,
                                  check=False).stdout
             return next((line.split()[1] for line in out.splitlines() if line.startswith("Version:")), "?")
@@ -483,7 +627,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--max-requests", type=int, default=20_000, help="requests per cell and round, at most")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds one request may take")
     parser.add_argument("--startup-limit", type=float, default=900.0, help="seconds a server may take to start")
-    parser.add_argument("--deref-iris", type=int, default=200)
+    parser.add_argument("--deref-iris", type=int, default=generate.DISTINCT_DEREF,
+                        help="distinct IRIs for the uncached dereference rows (our render cache holds 4,096)")
+    parser.add_argument("--loader", choices=["wrk", "httpx"], default="wrk" if shutil.which("wrk") else "httpx",
+                        help="load client: wrk (default when installed) or Python threads with httpx")
     parser.add_argument("--validate-repeats", type=int, default=3)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--servers", nargs="+", default=["ours-embedded", "ours-remote", "oxigraph", "rdflib-endpoint"])
@@ -492,7 +639,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--out", type=Path, help="results file (default bench/results/results-<time>.json)")
     args = parser.parse_args(argv)
     if args.quick:
-        args.sizes, args.duration, args.rounds, args.deref_iris, args.validate_repeats = ["10k"], 1.0, 1, 20, 1
+        args.sizes, args.duration, args.rounds, args.validate_repeats = ["10k"], 1.0, 1, 1
     return args
 
 
@@ -505,6 +652,7 @@ def main(argv: list[str] | None = None) -> None:
     out = args.out or RESULTS / f"results-{time.strftime('%Y%m%d-%H%M%S')}.json"
     for size in args.sizes:
         run["sizes"].append(bench_size(size, args))  # type: ignore[attr-defined]
+        run["machine"] = machine()  # now with the peers' versions (their environments exist)
         out.write_text(json.dumps(run, indent=1) + "\n", encoding="utf-8")
     print(f"results: {out}")
     print(report.markdown(run))

@@ -24,6 +24,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_validate(commands)
     _add_serve(commands)
     _add_load(commands)
+    _add_build(commands)
     _add_contributions(commands)
     _add_token(commands)
     _add_history(commands)  # issue 16
@@ -61,7 +62,37 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--tokens-file", type=Path, help="write tokens, one 'name:sha256-hex' per line")
     serve.add_argument("--sparql-endpoint", help="serve a remote SPARQL 1.1 store instead of the embedded one")
     serve.add_argument("--update-endpoint", help="the remote store's update endpoint (for contributions)")
+    serve.add_argument("--store", type=Path, help="open this store folder (written by 'linkeddata build') instead "
+                                                  "of parsing the sources")
     serve.set_defaults(handler=_serve)
+
+
+def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    build = commands.add_parser(
+        "build", help="parse ontology/, shapes/ and data/ once into a store folder for 'serve --store'",
+        description="Write a prepared pyoxigraph store (a RocksDB folder) holding what 'serve' would load, so "
+                    "'serve --store DIR' starts without parsing. The folder records which source files it was built "
+                    "from; 'serve --store' refuses a store older than the sources. Rebuilding replaces it.")
+    _add_root(build)
+    build.add_argument("--store", type=Path, required=True, help="the folder to write (not kept in git)")
+    build.set_defaults(handler=_build)
+
+
+def _build(args: argparse.Namespace) -> int:
+    import time
+
+    from .errors import LinkedDataError
+    from .store.built import build
+
+    root: Path = args.root or from_env().root
+    started = time.monotonic()
+    try:
+        count = build(root, args.store)
+    except LinkedDataError as err:
+        print(f"linkeddata build: {err}", file=sys.stderr)
+        return 2
+    print(f"built {args.store}: {count} quads from {root} in {time.monotonic() - started:.1f} s")
+    return 0
 
 
 def _add_load(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -185,7 +216,7 @@ def serve_settings(args: argparse.Namespace, base: Settings | None = None) -> Se
     return (base or from_env()).with_overrides(
         host=args.host, port=args.port, public_url=args.public_url, workers=args.workers,
         trust_proxy=args.trust_proxy, root=args.root, query_timeout=args.query_timeout, tokens_file=args.tokens_file,
-        sparql_endpoint=args.sparql_endpoint, update_endpoint=args.update_endpoint)
+        sparql_endpoint=args.sparql_endpoint, update_endpoint=args.update_endpoint, store=args.store)
 
 
 def _serve(args: argparse.Namespace) -> int:

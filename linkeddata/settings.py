@@ -53,6 +53,8 @@ class Settings:
     """Its SPARQL 1.1 update endpoint, for contributions (without it, writes are refused)."""
     tokens_file: Path | None = None
     """File of write tokens (``name:sha256-hex`` per line). None: writes are disabled."""
+    store: Path | None = None
+    """A store folder ``linkeddata build`` wrote: opened instead of parsing the sources (ready at once)."""
 
     @property
     def public_base(self) -> str:
@@ -66,6 +68,7 @@ class Settings:
         data["root"] = str(self.root)
         data["tokens_file"] = str(self.tokens_file) if self.tokens_file else None
         data["service_allowlist"] = list(self.service_allowlist)
+        data["store"] = str(self.store) if self.store else None
         return json.dumps(data)
 
     @classmethod
@@ -74,6 +77,7 @@ class Settings:
         data["root"] = Path(data["root"])
         data["tokens_file"] = Path(data["tokens_file"]) if data["tokens_file"] else None
         data["service_allowlist"] = tuple(data["service_allowlist"])
+        data["store"] = Path(data["store"]) if data.get("store") else None
         return cls(**data)
 
     def with_overrides(self, **changes: object) -> Settings:

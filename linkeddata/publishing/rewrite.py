@@ -11,6 +11,8 @@ import pyoxigraph as ox
 
 from ..namespaces import BASE
 
+_PLAIN = re.compile(r"[A-Za-z0-9:/._~%@!$()*+,;=?#\[\]-]+")
+
 
 @dataclass(frozen=True)
 class IriRewriter:
@@ -40,6 +42,24 @@ class IriRewriter:
     def text_to_public(self, text: str) -> str:
         """Rewrite canonical IRIs inside a text we wrote (a JSON report, a page) to public ones."""
         return text if self.identity else text.replace(self.canonical_base, self.public_base)
+
+    def iris_to_public(self, data: bytes, opener: bytes) -> bytes:
+        """Rewrite the IRIs of a serialised document: each IRI that starts with the canonical base, right after
+        ``opener`` (``<`` in Turtle, N-Triples, TriG, N-Quads; ``"`` around RDF/XML attributes). Only for documents
+        whose literals do not spell the canonical base (see ``literals_mention_base``)."""
+        if self.identity:
+            return data
+        return data.replace(opener + self.canonical_base.encode(), opener + self.public_base.encode())
+
+    @property
+    def plain(self) -> bool:
+        """True when the public base needs no escaping in any syntax, so it can be spliced into serialised bytes."""
+        return _PLAIN.fullmatch(self.public_base) is not None
+
+    def literals_mention_base(self, quads: Iterable[ox.Quad]) -> bool:
+        """True when some literal spells the canonical base (those follow ``literal``'s rules, not the bytes')."""
+        base = self.canonical_base
+        return any(isinstance(o := q.object, ox.Literal) and base in o.value for q in quads)
 
     def literal(self, literal: ox.Literal) -> ox.Literal:
         """Literals that spell our IRIs follow the rewriting too: ``void:uriSpace``, and the IRI patterns of

@@ -25,16 +25,33 @@ def jsonld_context(rewriter: IriRewriter) -> dict[str, object]:
     return {"@context": public_prefixes(rewriter)}
 
 
+_IRI_OPENER = {ox.RdfFormat.TURTLE: b"<", ox.RdfFormat.TRIG: b"<", ox.RdfFormat.N_TRIPLES: b"<",
+               ox.RdfFormat.N_QUADS: b"<", ox.RdfFormat.RDF_XML: b'"'}
+"""What precedes every IRI in each syntax pyoxigraph writes: the bytes after which the base may be swapped."""
+
+
 def serialize(quads: Sequence[ox.Quad], fmt: formats.Format, rewriter: IriRewriter) -> bytes:
-    """Quads rewritten to public IRIs, in ``fmt``; triple syntaxes get the merged, de-duplicated graph."""
-    public = list(rewriter.quads(quads))
+    """Quads rewritten to public IRIs, in ``fmt``; triple syntaxes get the merged, de-duplicated graph.
+
+    The quads are written with their canonical IRIs and the base is swapped in the written bytes (one pass in C)
+    rather than term by term (a new pyoxigraph term per term, most of a document's cost); documents whose
+    literals spell the base, and JSON-LD, take the term-by-term path."""
     if fmt is formats.JSON_LD:
-        return _compact_jsonld(public, rewriter)
+        return _compact_jsonld(list(rewriter.quads(quads)), rewriter)
     assert isinstance(fmt.oxigraph, ox.RdfFormat), f"{fmt.name} is not an RDF syntax"
-    items: list[ox.Quad] | list[ox.Triple] = public if fmt.datasets else list(dict.fromkeys(q.triple for q in public))
+    opener = _IRI_OPENER.get(fmt.oxigraph)
+    if opener is not None and rewriter.plain and not rewriter.literals_mention_base(quads):
+        return rewriter.iris_to_public(_write(quads, fmt, IriRewriter(rewriter.canonical_base)), opener)
+    return _write(list(rewriter.quads(quads)), fmt, rewriter)
+
+
+def _write(quads: Sequence[ox.Quad], fmt: formats.Format, rewriter: IriRewriter) -> bytes:
+    """Quads written as they are; ``rewriter`` says which namespaces the prefixes name."""
+    assert isinstance(fmt.oxigraph, ox.RdfFormat)
+    items: Sequence[ox.Quad] | list[ox.Triple] = quads if fmt.datasets else list(dict.fromkeys(q.triple for q in quads))
     prefixed = fmt.oxigraph in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
     # ``id:`` would force escaped slashes (id:meeting\/x) in Turtle; full IRIs read better there.
-    prefixes = _used_prefixes(public, rewriter) if prefixed else None
+    prefixes = _used_prefixes(quads, rewriter) if prefixed else None
     data = ox.serialize(items, format=fmt.oxigraph, prefixes=prefixes)
     assert data is not None
     return data
@@ -81,9 +98,13 @@ def _compact_jsonld(quads: list[ox.Quad], rewriter: IriRewriter) -> bytes:
     return json.dumps(document, ensure_ascii=False, indent=1).encode("utf-8")
 
 
-def _used_prefixes(quads: list[ox.Quad], rewriter: IriRewriter) -> dict[str, str]:
+def _used_prefixes(quads: Sequence[ox.Quad], rewriter: IriRewriter) -> dict[str, str]:
     """Only the prefixes whose namespace some IRI of ``quads`` is in (``id:`` never: it would need escapes)."""
     iris = {t.value for q in quads for t in (q.subject, q.predicate, q.object) if isinstance(t, ox.NamedNode)}
     iris |= {str(q.object.datatype.value) for q in quads if isinstance(q.object, ox.Literal)}
+    # An IRI is in a namespace ending in "/" or "#" exactly when its part up to its last "/" or "#" is: compare
+    # the few distinct such parts, not every IRI, with each namespace.
+    stems = {iri[: max(iri.rfind("/"), iri.rfind("#")) + 1] for iri in iris}
     candidates = {k: v for k, v in public_prefixes(rewriter).items() if k != "id"}
-    return {k: v for k, v in candidates.items() if any(iri.startswith(v) for iri in iris)}
+    return {k: v for k, v in candidates.items()
+            if any(stem.startswith(v) for stem in (stems if v.endswith(("/", "#")) else iris))}

@@ -22,6 +22,7 @@ from ..publishing.void import VOID_GRAPH, void_triples
 from ..settings import Settings
 from ..vocabulary import ONTOLOGY_GRAPH, SHAPES_GRAPH, Vocabulary, load_vocabulary
 from .base import Store
+from .built import open_built
 from .embedded import EmbeddedStore
 from .loading import load_sources, parse_file, rdf_files
 from .remote import RemoteStore
@@ -82,10 +83,27 @@ class Dataset:
         return dataset
 
     @classmethod
+    def open_built(cls, root: Path, folder: Path) -> Dataset:
+        """The store ``linkeddata build`` wrote (no parsing); accepted contributions are then brought in line with
+        ``data/contributions/``: each reloaded, and graphs of withdrawn ones dropped."""
+        store = open_built(root, folder)
+        dataset = cls(store, root, store)
+        present = set(dataset._contribution_files())
+        withdrawn = [g for g in store.graph_names() if g.startswith(graph_iri("")) and g[len(graph_iri("")):] not in present]
+        for graph in withdrawn:
+            store.drop_graph(graph)
+        if not dataset.sync_contributions() and withdrawn:  # a sync that changed something refreshed VoID itself
+            dataset.refresh_void()
+        return dataset
+
+    @classmethod
     def open(cls, settings: Settings) -> Dataset:
-        """The dataset the settings name: a remote store if ``sparql_endpoint`` is set, else the bundled files."""
+        """The dataset the settings name: a remote store if ``sparql_endpoint`` is set, a built store if ``store``
+        is, else the bundled files."""
         if settings.sparql_endpoint:
             return cls.connect(settings.root, settings.sparql_endpoint, settings.update_endpoint, settings.query_timeout)
+        if settings.store:
+            return cls.open_built(settings.root, settings.store)
         return cls.load(settings.root)
 
     def refresh_void(self) -> bool:

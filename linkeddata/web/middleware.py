@@ -211,6 +211,9 @@ class PathCors(CORSMiddleware):
 def install(app: FastAPI, dataset: Dataset) -> None:
     """Innermost first (Starlette wraps each added middleware around the previous ones); CORS outermost,
     so preflights are answered before anything else."""
+    from .resources import DocumentShortcut  # here: resources imports web/errors, which imports this module
+
+    app.add_middleware(DocumentShortcut)
     app.add_middleware(HeadAsGet)
     app.add_middleware(TrailingSlash)
     app.add_middleware(FollowContributions, dataset=dataset)

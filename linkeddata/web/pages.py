@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -19,6 +20,8 @@ from .i18n import LANGUAGES, environment
 from .literals import format_literal, ordinal
 
 _RDF_TYPE = RDF.type
+_SOURCE_PROPERTIES: weakref.WeakKeyDictionary[Store, tuple[int, set[str]]] = weakref.WeakKeyDictionary()
+"""Per store: its generation and the properties that name a source then."""
 _RDF_SUBJECT = RDF.subject
 _ORDINAL = BC.ordinal.value
 _SOURCE_ARTICLE = BC.sourceArticle.value
@@ -214,7 +217,8 @@ class PageBuilder:
         type_terms = list(dict.fromkeys(q.object for q in direct if q.predicate == _RDF_TYPE))
         types = [self.value(o) for o in type_terms]
         classes = frozenset(self._classes([t.value for t in type_terms if isinstance(t, ox.NamedNode)]))
-        sources = [self.source(q.object) for q in direct if q.predicate.value in self._source_properties()]
+        source_properties = self._source_properties()
+        sources = [self.source(q.object) for q in direct if q.predicate.value in source_properties]
         reasons = self._inferred(node)
         sections, placed_out, placed_in = self._sections(classes, direct, description.incoming, reasons)
         rest = [q for q in direct if q.predicate.value not in placed_out]
@@ -324,7 +328,15 @@ class PageBuilder:
     # --- provenance -----------------------------------------------------------------------------------------
 
     def _source_properties(self) -> set[str]:
-        """prov:wasDerivedFrom and every property the ontology declares below it."""
+        """prov:wasDerivedFrom and every property the ontology declares below it (asked once per store generation:
+        a query per page costs more than the rest of a small page)."""
+        generation = self.store.generation
+        known = _SOURCE_PROPERTIES.get(self.store)
+        if known is None or known[0] != generation:
+            known = _SOURCE_PROPERTIES[self.store] = (generation, self._ask_source_properties())
+        return known[1]
+
+    def _ask_source_properties(self) -> set[str]:
         result = self.store.query(
             f"SELECT DISTINCT ?p WHERE {{ ?p {RDFS.subPropertyOf}* {PROV.wasDerivedFrom} }}")
         assert isinstance(result, ox.QuerySolutions)

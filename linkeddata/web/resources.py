@@ -11,9 +11,10 @@ from fastapi import APIRouter, Query
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .. import formats
-from ..errors import ResourceNotFoundError
+from ..errors import LinkedDataError, ResourceNotFoundError
 from ..namespaces import GRAPH, ID, ONTOLOGY_VERSION
 from ..publishing.describe import describe, exists
 from ..publishing.negotiation import negotiate
@@ -90,6 +91,33 @@ async def document(request: Request, path: str, page: int = Query(1, ge=1, le=10
     """The document about ``id/{path}``: negotiated, or in the format its extension names. A page already
     rendered for this request's path, format, language and origin is answered from the event loop; the
     rest (store lookups, rendering) runs off it."""
+    return await answer_document(request, path, page, format, graphs)
+
+
+class DocumentShortcut:
+    """``GET /doc/{path}`` without a query string goes straight to ``answer_document``: for a cached document,
+    FastAPI's route matching and parameter solving cost more than the answer. Inside every other middleware
+    (HEAD, trailing slash, CORS, gzip, logs apply as before); any domain error is left to the routed handler,
+    which raises it again where the error handlers answer it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (scope["type"] != "http" or scope["method"] != "GET" or scope.get("query_string")
+                or not scope["path"].startswith("/doc/")):
+            await self.app(scope, receive, send)
+            return
+        try:
+            response = await answer_document(Request(scope, receive), scope["path"][len("/doc/"):], 1, None)
+        except LinkedDataError:
+            await self.app(scope, receive, send)
+            return
+        await response(scope, receive, send)
+
+
+async def answer_document(request: Request, path: str, page: int, format: str | None,
+                          graphs: GraphLayout = "default") -> Response:
     stem, ext = split_extension(path)
     fmt, negotiated = choose_format(request, ext, format)
     ctx = app_context(request)

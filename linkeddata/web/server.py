@@ -20,13 +20,20 @@ def serve(settings: Settings) -> None:
     """Serve until interrupted. With several workers uvicorn imports ``app_from_env`` in each process.
     The data are loaded once here first: a malformed or missing file stops the start with its location,
     rather than a server answering with a silently smaller dataset."""
+    if settings.store and settings.workers > 1:
+        # RocksDB lets one process open a store for writing, and contributions write: one server process (its
+        # forked query workers share the store's pages).
+        print("linkeddata serve: --store serves from one process; leave out --workers", file=sys.stderr)
+        raise SystemExit(2)
     try:
         dataset = Dataset.open(settings)
     except LinkedDataError as err:
         print(f"linkeddata serve: {err}", file=sys.stderr)
         raise SystemExit(2) from None
     logging.basicConfig(level=logging.INFO, format="%(levelname)s:     %(name)s %(message)s")
-    print(f"Loaded {len(dataset.store)} triples from {settings.root}; serving at {settings.public_base}", file=sys.stderr)
+    # Counting a store on disk reads all of it: say where it is instead.
+    loaded = f"Opened the store {settings.store}" if settings.store else f"Loaded {len(dataset.store)} triples"
+    print(f"{loaded} from {settings.root}; serving at {settings.public_base}", file=sys.stderr)
     if settings.workers > 1:
         os.environ[_SETTINGS_ENV] = settings.to_json()
         _run("linkeddata.web.server:app_from_env", settings, factory=True, workers=settings.workers)
