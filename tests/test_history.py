@@ -87,6 +87,16 @@ def test_create_replace_withdraw_are_versions_with_their_patch(client: TestClien
     assert versions[0].second == int(max(p.stat().st_mtime for p in (project / "data").glob("*.ttl")))
 
 
+def test_a_refused_write_makes_no_version(client: TestClient, project: Path) -> None:
+    cid = write(client, GAMMA)
+    contradiction = PREFIXES + "meeting:alpha bc:ordinal 7 .\n"  # alpha already has another ordinal
+    invalid = PREFIXES + 'meeting:delta a bc:Meeting ; rdfs:label "Delta"@en ; bc:ordinal "third" .\n'
+    for body in (contradiction, invalid):
+        assert client.post("/contributions", content=body, headers={"content-type": "text/turtle"}).status_code == 422
+    assert client.put(f"/contributions/{cid}", content=invalid, headers={"content-type": "text/turtle"}).status_code == 422
+    assert [v.activity for v in History(project).versions()] == ["Create", "Create"]
+
+
 def test_recording_what_is_already_recorded_makes_no_version(client: TestClient, project: Path) -> None:
     cid = write(client, GAMMA)
     assert record(project, Change(cid, "alice")) is None  # a retried hook, or another process's write
@@ -107,11 +117,13 @@ def test_replaying_the_history_gives_the_data_as_served(client: TestClient, proj
     assert set(rebuilt) == set(expected)
 
 
-def test_history_survives_a_restart_and_a_lost_version_is_recovered(project: Path, tokens: tuple[str, Path]) -> None:
+def test_history_survives_a_restart_and_a_lost_version_is_recovered(project: Path, tokens: tuple[str, Path],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(root=project, public_url=PUBLIC, tokens_file=tokens[1])
     with TestClient(create_app(settings)) as first:
         first.headers["authorization"] = f"Bearer {tokens[0]}"
         cid = write(first, GAMMA)
+        dumps = [first.get(f"/history/dumps/{n}.nq").content for n in (1, 2)]
     # As if killed between writing the file and recording its version: the file changed, the log did not.
     path = project / "data" / "contributions" / f"{cid}.ttl"
     path.write_text(path.read_text(encoding="utf-8").replace("Gamma meeting", "Gamma, edited"), encoding="utf-8")
@@ -121,6 +133,9 @@ def test_history_survives_a_restart_and_a_lost_version_is_recovered(project: Pat
         assert [(i["type"], i["actor"]["name"]) for i in items] == [
             ("Create", "bundled data"), ("Create", "alice"), ("Update", "alice")]
         assert "Gamma, edited" in restarted.get(items[2]["result"]["href"]).text
+    monkeypatch.setattr("linkeddata.history.timeline._INSTANCES", {})  # a new process: every state rebuilt
+    with TestClient(create_app(settings)) as again:
+        assert [again.get(f"/history/dumps/{n}.nq").content for n in (1, 2)] == dumps  # byte for byte
     assert History(project).reconcile() == []  # nothing left to recover
 
 
