@@ -306,6 +306,10 @@ def test_the_cli_prints_the_versions_of_a_resource(dated: tuple[TestClient, str]
     assert main(["history", "--root", str(project)]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 4
     assert main(["history", "meeting/never", "--root", str(project)]) == 1
+    assert main(["history", "meeting/gamma", "--diff", "--root", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert '    D <https://w3id.org/vn-cn-border/id/meeting/gamma> <http://www.w3.org/2000/01/rdf-schema#label> "Gamma meeting"@en' in out
+    assert "contribution/" + cid + "> <http://purl.org/dc/terms/extent>" not in out  # only rows about gamma
 
 
 def test_the_cli_withdrawal_is_a_version(client: TestClient, project: Path) -> None:

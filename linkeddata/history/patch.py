@@ -82,6 +82,16 @@ class Patch:
                 (added if op == "A" else deleted).add(rest.removesuffix(" ."))
         return cls(frozenset(deleted), frozenset(added))
 
+    def about(self, iri: str) -> Patch:
+        """The part of this change with ``iri`` as subject or object: what a page or the CLI shows as its diff."""
+        node = ox.NamedNode(iri)
+
+        def mentions(lines: frozenset[str]) -> frozenset[str]:
+            return frozenset(line for line in lines if f"<{iri}>" in line  # cheap test first, then exact
+                             and any(node in (q.subject, q.object) for q in parse_lines([line])))
+
+        return Patch(mentions(self.deleted), mentions(self.added))
+
     def touches(self) -> frozenset[str]:
         """IRIs that are the subject or object of a changed quad: the resources whose description changed."""
         found: set[str] = set()
