@@ -178,6 +178,8 @@ def test_the_timegate_redirects_to_the_memento_in_force(dated: tuple[TestClient,
     assert memento.status_code == 200 and memento.headers["memento-datetime"].startswith(day.split(" ")[0])
     assert 'rel="timegate"' in memento.headers["link"] and 'rel="timemap"' in memento.headers["link"]
     assert label_at(client, response.headers["location"]) == {label}
+    earlier = f'<{PUBLIC}history/memento/2/meeting/gamma>; rel="first prev memento"'
+    assert (earlier in memento.headers["link"]) == (version == 3)
 
 
 @pytest.mark.parametrize("instant", ["Mon, 31 Dec 2029 12:00:00 GMT", "Thu, 03 Jan 2030 12:00:00 GMT", None])

@@ -151,9 +151,11 @@ def memento(request: Request, number: int, path: str, format: str | None = FORMA
     stem, ext = split_extension(path)
     fmt, negotiated = choose_format(request, ext, format)
     iri = _thing(stem)
-    version = next((v for v in _mementos(request, iri) if v.number == number), None)
-    if version is None:
+    mementos = _mementos(request, iri)
+    index = next((i for i, v in enumerate(mementos) if v.number == number), None)
+    if index is None:
         raise ResourceNotFoundError(f"Version {number} is not a memento of {rewriter(request).to_public(iri)}")
+    version = mementos[index]
     settings = app_context(request).settings
     store = _history(request).store_at(number)
     description = describe(store, iri, page_size=settings.description_page_size,
@@ -170,10 +172,22 @@ def memento(request: Request, number: int, path: str, format: str | None = FORMA
         body = serialize(description.quads, fmt, rewriter(request))
     response = representation(request, body, fmt, negotiated=negotiated, last_modified=version.instant.timestamp(),
                               alternates=alternates, content_location=f"{url}.{fmt.extension}",
-                              links=memento_links(doc_url, base))
+                              links=[*memento_links(doc_url, base), *_earlier(doc_url, base, mementos[:index + 1])])
     response.headers["Memento-Datetime"] = http_date(version.instant)
     response.headers["Cache-Control"] = IMMUTABLE
     return response
+
+
+def _earlier(doc_url: str, base: str, mementos: list[Version]) -> list[str]:
+    """Links to the first and the previous memento (RFC 7089 § 2.2.1) of the last of ``mementos``: they
+    never change, unlike a "next" one, so an immutable memento can carry them."""
+    if len(mementos) < 2:
+        return []
+    first, previous = mementos[0], mementos[-2]
+    rels = {first.number: (first, "first memento")}
+    rels[previous.number] = (previous, "first prev memento" if previous is first else "prev memento")
+    return [f'<{iri_to_uri(memento_url(doc_url, base, n))}>; rel="{rel}"; datetime="{http_date(v.instant)}"'
+            for n, (v, rel) in rels.items()]
 
 
 def _version(request: Request, number: int) -> Version:
