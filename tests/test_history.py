@@ -374,3 +374,21 @@ def test_the_whole_dataset_travels_in_time(dated: tuple[TestClient, str]) -> Non
     links = parse_link_format(client.get("/history/dataset/timemap").text)
     assert [uri for uri, params in links if "memento" in params["rel"].split()] == [
         f"{PUBLIC}history/dumps/{n}.nq" for n in range(1, 5)]
+
+
+def test_full_feed_pages_are_immutable_and_the_last_one_grows(dated: tuple[TestClient, str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    client, _ = dated
+    monkeypatch.setattr("linkeddata.web.changes.FEED_PAGE_SIZE", 3)
+    collection = client.get("/history/changes").json()
+    assert collection["last"] == f"{PUBLIC}history/changes/2"
+    first, last = client.get("/history/changes/1"), client.get("/history/changes/2")
+    assert "immutable" in first.headers["cache-control"] and "immutable" not in last.headers["cache-control"]
+    assert first.json()["next"] == f"{PUBLIC}history/changes/2" and last.json()["prev"] == f"{PUBLIC}history/changes/1"
+    assert [item["id"].rpartition("/")[2] for item in last.json()["orderedItems"]] == ["4"]
+    monkeypatch.setattr("linkeddata.history.timeline.now_text", lambda: "2030-01-04T00:00:00.000000Z")
+    write(client, GAMMA)
+    assert client.get("/history/changes/1").content == first.content  # a full page never changes
+    assert len(client.get("/history/changes/2").json()["orderedItems"]) == 2
+    assert client.get("/history/changes", headers={"accept": "application/ld+json"}).headers["content-type"].startswith(
+        'application/ld+json; profile="https://www.w3.org/ns/activitystreams"')
