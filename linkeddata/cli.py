@@ -233,6 +233,7 @@ def _add_history(commands: argparse._SubParsersAction[argparse.ArgumentParser]) 
                     "contribution changed, whether the resource was described after it, and the message.")
     command.add_argument("iri", nargs="?", help="the resource (full IRI, or a path such as meeting/x); "
                                                 "without it, every version of the dataset")
+    command.add_argument("--diff", action="store_true", help="also print what each version changed (RDF Patch rows)")
     _add_root(command)
     command.set_defaults(handler=_history)
 
@@ -242,7 +243,7 @@ def _history(args: argparse.Namespace) -> int:
     from .history import History
     from .history.listing import lines, resource_iri
 
-    found = lines(History.of(args.root or from_env().root), resource_iri(args.iri) if args.iri else None)
+    found = lines(History.of(args.root or from_env().root), resource_iri(args.iri) if args.iri else None, args.diff)
     for line in found:
         print(line)
     if not found:

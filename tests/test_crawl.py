@@ -13,6 +13,8 @@ from fastapi.testclient import TestClient
 from tests.conftest import PUBLIC
 
 MAX_FETCHES = 5_000
+DOWNLOADS = tuple(PUBLIC + path for path in ("dumps/", "history/dumps/", "history/patches/"))
+"""Whole-dataset files and patches, not documents to crawl (dumps of past versions are N-Quads; patches RDF Patch)."""
 NEXT = re.compile(r'<([^>]+)>;\s*rel="next"')
 
 
@@ -43,7 +45,7 @@ def crawl(client: TestClient) -> dict[str, rdflib.Graph]:
         for term in set(graph.subjects()) | set(graph.objects()) | set(graph.predicates()):
             if isinstance(term, rdflib.URIRef) and str(term).startswith(PUBLIC):
                 target = document_url(str(term))
-                if target not in seen and not target.startswith(PUBLIC + "dumps/") and target != PUBLIC + "sparql":
+                if target not in seen and not target.startswith(DOWNLOADS) and target != PUBLIC + "sparql":
                     queue.append(target)
     return seen
 

@@ -87,6 +87,16 @@ def test_create_replace_withdraw_are_versions_with_their_patch(client: TestClien
     assert versions[0].second == int(max(p.stat().st_mtime for p in (project / "data").glob("*.ttl")))
 
 
+def test_a_refused_write_makes_no_version(client: TestClient, project: Path) -> None:
+    cid = write(client, GAMMA)
+    contradiction = PREFIXES + "meeting:alpha bc:ordinal 7 .\n"  # alpha already has another ordinal
+    invalid = PREFIXES + 'meeting:delta a bc:Meeting ; rdfs:label "Delta"@en ; bc:ordinal "third" .\n'
+    for body in (contradiction, invalid):
+        assert client.post("/contributions", content=body, headers={"content-type": "text/turtle"}).status_code == 422
+    assert client.put(f"/contributions/{cid}", content=invalid, headers={"content-type": "text/turtle"}).status_code == 422
+    assert [v.activity for v in History(project).versions()] == ["Create", "Create"]
+
+
 def test_recording_what_is_already_recorded_makes_no_version(client: TestClient, project: Path) -> None:
     cid = write(client, GAMMA)
     assert record(project, Change(cid, "alice")) is None  # a retried hook, or another process's write
@@ -107,11 +117,13 @@ def test_replaying_the_history_gives_the_data_as_served(client: TestClient, proj
     assert set(rebuilt) == set(expected)
 
 
-def test_history_survives_a_restart_and_a_lost_version_is_recovered(project: Path, tokens: tuple[str, Path]) -> None:
+def test_history_survives_a_restart_and_a_lost_version_is_recovered(project: Path, tokens: tuple[str, Path],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     settings = Settings(root=project, public_url=PUBLIC, tokens_file=tokens[1])
     with TestClient(create_app(settings)) as first:
         first.headers["authorization"] = f"Bearer {tokens[0]}"
         cid = write(first, GAMMA)
+        dumps = [first.get(f"/history/dumps/{n}.nq").content for n in (1, 2)]
     # As if killed between writing the file and recording its version: the file changed, the log did not.
     path = project / "data" / "contributions" / f"{cid}.ttl"
     path.write_text(path.read_text(encoding="utf-8").replace("Gamma meeting", "Gamma, edited"), encoding="utf-8")
@@ -121,6 +133,9 @@ def test_history_survives_a_restart_and_a_lost_version_is_recovered(project: Pat
         assert [(i["type"], i["actor"]["name"]) for i in items] == [
             ("Create", "bundled data"), ("Create", "alice"), ("Update", "alice")]
         assert "Gamma, edited" in restarted.get(items[2]["result"]["href"]).text
+    monkeypatch.setattr("linkeddata.history.timeline._INSTANCES", {})  # a new process: every state rebuilt
+    with TestClient(create_app(settings)) as again:
+        assert [again.get(f"/history/dumps/{n}.nq").content for n in (1, 2)] == dumps  # byte for byte
     assert History(project).reconcile() == []  # nothing left to recover
 
 
@@ -163,6 +178,8 @@ def test_the_timegate_redirects_to_the_memento_in_force(dated: tuple[TestClient,
     assert memento.status_code == 200 and memento.headers["memento-datetime"].startswith(day.split(" ")[0])
     assert 'rel="timegate"' in memento.headers["link"] and 'rel="timemap"' in memento.headers["link"]
     assert label_at(client, response.headers["location"]) == {label}
+    earlier = f'<{PUBLIC}history/memento/2/meeting/gamma>; rel="first prev memento"'
+    assert (earlier in memento.headers["link"]) == (version == 3)
 
 
 @pytest.mark.parametrize("instant", ["Mon, 31 Dec 2029 12:00:00 GMT", "Thu, 03 Jan 2030 12:00:00 GMT", None])
@@ -291,6 +308,10 @@ def test_the_cli_prints_the_versions_of_a_resource(dated: tuple[TestClient, str]
     assert main(["history", "--root", str(project)]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 4
     assert main(["history", "meeting/never", "--root", str(project)]) == 1
+    assert main(["history", "meeting/gamma", "--diff", "--root", str(project)]) == 0
+    out = capsys.readouterr().out
+    assert '    D <https://w3id.org/vn-cn-border/id/meeting/gamma> <http://www.w3.org/2000/01/rdf-schema#label> "Gamma meeting"@en' in out
+    assert "contribution/" + cid + "> <http://purl.org/dc/terms/extent>" not in out  # only rows about gamma
 
 
 def test_the_cli_withdrawal_is_a_version(client: TestClient, project: Path) -> None:
@@ -353,3 +374,21 @@ def test_the_whole_dataset_travels_in_time(dated: tuple[TestClient, str]) -> Non
     links = parse_link_format(client.get("/history/dataset/timemap").text)
     assert [uri for uri, params in links if "memento" in params["rel"].split()] == [
         f"{PUBLIC}history/dumps/{n}.nq" for n in range(1, 5)]
+
+
+def test_full_feed_pages_are_immutable_and_the_last_one_grows(dated: tuple[TestClient, str],
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    client, _ = dated
+    monkeypatch.setattr("linkeddata.web.changes.FEED_PAGE_SIZE", 3)
+    collection = client.get("/history/changes").json()
+    assert collection["last"] == f"{PUBLIC}history/changes/2"
+    first, last = client.get("/history/changes/1"), client.get("/history/changes/2")
+    assert "immutable" in first.headers["cache-control"] and "immutable" not in last.headers["cache-control"]
+    assert first.json()["next"] == f"{PUBLIC}history/changes/2" and last.json()["prev"] == f"{PUBLIC}history/changes/1"
+    assert [item["id"].rpartition("/")[2] for item in last.json()["orderedItems"]] == ["4"]
+    monkeypatch.setattr("linkeddata.history.timeline.now_text", lambda: "2030-01-04T00:00:00.000000Z")
+    write(client, GAMMA)
+    assert client.get("/history/changes/1").content == first.content  # a full page never changes
+    assert len(client.get("/history/changes/2").json()["orderedItems"]) == 2
+    assert client.get("/history/changes", headers={"accept": "application/ld+json"}).headers["content-type"].startswith(
+        'application/ld+json; profile="https://www.w3.org/ns/activitystreams"')

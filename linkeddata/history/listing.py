@@ -22,8 +22,17 @@ def version_line(version: Version, state: str = "") -> str:
     return "\t".join([*parts, state, version.message] if state else [*parts, version.message])
 
 
-def lines(history: History, iri: str | None = None) -> list[str]:
-    """Every version of the dataset, or every version that changed ``iri`` (empty when none did)."""
+def lines(history: History, iri: str | None = None, diff: bool = False) -> list[str]:
+    """Every version of the dataset, or every version that changed ``iri`` (empty when none did); with
+    ``diff``, each followed by its RDF Patch rows (about ``iri`` only, when one is given), indented."""
     if iri is None:
-        return [version_line(v) for v in history.versions()]
-    return [version_line(v, "described" if described else "gone") for v, described in history.mementos_of(iri)]
+        found = [(v, "") for v in history.versions()]
+    else:
+        found = [(v, "described" if described else "gone") for v, described in history.mementos_of(iri)]
+    out: list[str] = []
+    for version, state in found:
+        out.append(version_line(version, state))
+        if diff:
+            patch = version.patch if iri is None else version.patch.about(iri)
+            out += ["    " + row for row in patch.text().splitlines()[1:-1]]  # without TX/TC
+    return out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import functools
 import json
 import os
 import secrets
@@ -44,8 +45,9 @@ class Version:
         """The POSIX second of the version: HTTP dates (Memento-Datetime) have no finer resolution."""
         return int(self.instant.timestamp())
 
-    @property
+    @functools.cached_property
     def patch(self) -> Patch:
+        """Parsed once per version object (versions are immutable; the log keeps one object each)."""
         return Patch.parse(self.patch_text)
 
     def as_json(self) -> dict[str, object]:

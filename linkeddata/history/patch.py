@@ -19,13 +19,29 @@ def quad_line(quad: ox.Quad) -> str:
 
 
 def canonical_graph(graph: str, triples: Iterable[ox.Triple]) -> frozenset[str]:
-    """The content of one named graph as canonical quad lines: blank nodes labelled by RDF canonicalization,
-    prefixed per graph (two graphs never share a blank node), so equal content always gives equal lines."""
+    """The content of one named graph as canonical quad lines: blank nodes labelled by RDF Dataset
+    Canonicalization (RDFC-1.0), prefixed per graph (two graphs never share a blank node), so equal content
+    always gives equal lines."""
+    name = f" <{graph}>"
+    ground: list[str] = []
+    blank: list[ox.Triple] = []
+    for triple in triples:
+        if isinstance(triple.subject, ox.BlankNode) or isinstance(triple.object, ox.BlankNode):
+            blank.append(triple)
+        else:
+            ground.append(str(triple) + name)  # nothing to label: the N-Quads form is canonical already
+    if not blank:
+        return frozenset(ground)
+    # Canonical labels depend only on the quads that mention blank nodes: canonicalize just those.
     node = ox.NamedNode(graph)
-    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, node) for t in triples)
-    dataset.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    prefix = "_:g" + hashlib.sha256(graph.encode()).hexdigest()[:8]
-    return frozenset(quad_line(q).replace("_:c14n", prefix + "c") for q in dataset)
+    dataset = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object, node) for t in blank)
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)  # a W3C Recommendation: stable across upgrades
+    prefix = "g" + hashlib.sha256(graph.encode()).hexdigest()[:8]
+
+    def relabel(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
+        return f"_:{prefix}{term.value}" if isinstance(term, ox.BlankNode) else str(term)
+
+    return frozenset([*ground, *(f"{relabel(q.subject)} {q.predicate} {relabel(q.object)}{name}" for q in dataset)])
 
 
 def digest(lines: Iterable[str]) -> str:
@@ -65,6 +81,16 @@ class Patch:
             if op in ("A", "D"):
                 (added if op == "A" else deleted).add(rest.removesuffix(" ."))
         return cls(frozenset(deleted), frozenset(added))
+
+    def about(self, iri: str) -> Patch:
+        """The part of this change with ``iri`` as subject or object: what a page or the CLI shows as its diff."""
+        node = ox.NamedNode(iri)
+
+        def mentions(lines: frozenset[str]) -> frozenset[str]:
+            return frozenset(line for line in lines if f"<{iri}>" in line  # cheap test first, then exact
+                             and any(node in (q.subject, q.object) for q in parse_lines([line])))
+
+        return Patch(mentions(self.deleted), mentions(self.added))
 
     def touches(self) -> frozenset[str]:
         """IRIs that are the subject or object of a changed quad: the resources whose description changed."""

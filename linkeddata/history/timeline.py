@@ -79,7 +79,7 @@ class History:
         """The versioned dataset as it was at version ``number`` (replayed from version 1)."""
         state: State = {}
         for version in self.versions()[:number]:
-            _apply(state, version)
+            _apply(state, version.patch)
         return state
 
     def store_at(self, number: int) -> EmbeddedStore:
@@ -178,14 +178,15 @@ class History:
         time = max(now_text(), last.time)  # same-width ISO texts order as times: the log never goes back
         version = Version(last.number + 1, time, author, activity, contribution, message, graphs, patch.text())
         self.log.append(version)
-        self._current()
+        _apply(self._state, patch)  # the caller brought the state up to the previous version: no re-reading
+        self._applied += 1
         return version
 
     def _current(self) -> State:
         """The state at the newest recorded version, kept up to date incrementally."""
         versions = self.log.versions()
         for version in versions[self._applied:]:
-            _apply(self._state, version)
+            _apply(self._state, version.patch)
         self._applied = len(versions)
         return self._state
 
@@ -210,8 +211,7 @@ class History:
         return version
 
 
-def _apply(state: State, version: Version) -> None:
-    patch = version.patch
+def _apply(state: State, patch: Patch) -> None:
     by_graph: dict[str, set[str]] = {}
     for line, adding in [*((d, False) for d in patch.deleted), *((a, True) for a in patch.added)]:
         graph = line.rpartition(" ")[2].strip("<>")

@@ -1,11 +1,10 @@
-"""History over HTTP: Memento (RFC 7089) TimeGates, TimeMaps and mementos for every document, the patch
-and the dump of every dataset version, and the change feed as Activity Streams 2.0 ``OrderedCollection``
-pages (a W3C Recommendation any JSON client can follow; full pages never change, so caches keep them)."""
+"""History over HTTP: Memento (RFC 7089) TimeGates, TimeMaps and mementos for every document and for the
+whole dataset, the patch and the dump of every dataset version; ``install`` also serves the change feed
+(web/changes.py)."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from email.utils import formatdate, parsedate_to_datetime
 
@@ -14,19 +13,20 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from .. import formats
-from ..curation.contributions import contribution_iri
 from ..errors import BadInputError, ResourceNotFoundError
 from ..history import History
-from ..history.dcat import DUMP_PATH, PATCH_PATH, version_iri
+from ..history.dcat import DUMP_PATH
 from ..history.log import Version
 from ..history.patch import MEDIA_TYPE as PATCH_MEDIA_TYPE
-from ..namespaces import DATASET_IRI, ID
+from ..namespaces import ID
 from ..publishing.describe import describe, is_iri
 from ..publishing.negotiation import negotiate
 from ..publishing.rewrite import iri_to_uri
 from ..publishing.serialize import in_default_graph, serialize
 from ..publishing.void import DUMP_FORMATS, dump_path
 from ..store.dataset import Dataset
+from . import changes
+from .changes import IMMUTABLE
 from .context import app_context, public_base, rewriter
 from .errors import documented
 from .i18n import page_language
@@ -47,13 +47,9 @@ from .resources import DOCUMENT_RESPONSES, FORMAT_PARAM, choose_format, split_ex
 log = logging.getLogger(__name__)
 router = APIRouter()
 READ = ["GET"]
-IMMUTABLE = "public, max-age=31536000, immutable"
-FEED_PAGE_SIZE = 100
-AS_CONTEXT = "https://www.w3.org/ns/activitystreams"
 TIMEMAP_TYPES = [LINK_FORMAT, *(f.media_type for f in formats.RDF_FORMATS)]
 DUMP_FORMAT_PARAM = Query(None, description="The dump's format (name or extension); N-Quads by default",
                           json_schema_extra={"enum": sorted({f.extension for f in DUMP_FORMATS})})
-FEED_TYPES = ("application/activity+json", f'application/ld+json; profile="{AS_CONTEXT}"')
 
 
 def install(app: FastAPI, dataset: Dataset) -> None:
@@ -65,6 +61,7 @@ def install(app: FastAPI, dataset: Dataset) -> None:
         log.error("history: could not reconcile the version log: %s", err)
     dataset.refresh_void()
     app.include_router(router)
+    app.include_router(changes.router)
 
 
 def _history(request: Request) -> History:
@@ -155,9 +152,11 @@ def memento(request: Request, number: int, path: str, format: str | None = FORMA
     stem, ext = split_extension(path)
     fmt, negotiated = choose_format(request, ext, format)
     iri = _thing(stem)
-    version = next((v for v in _mementos(request, iri) if v.number == number), None)
-    if version is None:
+    mementos = _mementos(request, iri)
+    index = next((i for i, v in enumerate(mementos) if v.number == number), None)
+    if index is None:
         raise ResourceNotFoundError(f"Version {number} is not a memento of {rewriter(request).to_public(iri)}")
+    version = mementos[index]
     settings = app_context(request).settings
     store = _history(request).store_at(number)
     description = describe(store, iri, page_size=settings.description_page_size,
@@ -175,10 +174,23 @@ def memento(request: Request, number: int, path: str, format: str | None = FORMA
         body = serialize(in_default_graph(description.quads), fmt, rewriter(request))
     response = representation(request, body, fmt, negotiated=negotiated, last_modified=version.instant.timestamp(),
                               alternates=alternates, content_location=f"{url}.{fmt.extension}",
-                              links=memento_links(doc_url, base), language=lang, language_negotiated=bool(lang))
+                              links=[*memento_links(doc_url, base), *_earlier(doc_url, base, mementos[:index + 1])],
+                              language=lang, language_negotiated=bool(lang))
     response.headers["Memento-Datetime"] = http_date(version.instant)
     response.headers["Cache-Control"] = IMMUTABLE
     return response
+
+
+def _earlier(doc_url: str, base: str, mementos: list[Version]) -> list[str]:
+    """Links to the first and the previous memento (RFC 7089 § 2.2.1) of the last of ``mementos``: they
+    never change, unlike a "next" one, so an immutable memento can carry them."""
+    if len(mementos) < 2:
+        return []
+    first, previous = mementos[0], mementos[-2]
+    rels = {first.number: (first, "first memento")}
+    rels[previous.number] = (previous, "first prev memento" if previous is first else "prev memento")
+    return [f'<{iri_to_uri(memento_url(doc_url, base, n))}>; rel="{rel}"; datetime="{http_date(v.instant)}"'
+            for n, (v, rel) in rels.items()]
 
 
 def _version(request: Request, number: int) -> Version:
@@ -253,79 +265,3 @@ def _fixed(request: Request, body: bytes, media_type: str, version: Version, cac
     if not_modified(request, etag, version.instant.timestamp()):
         return Response(status_code=304, headers=headers)
     return Response(body, media_type=media_type, headers=headers)
-
-
-# The change feed ---------------------------------------------------------------------------------------
-
-
-def _feed_type(request: Request) -> str:
-    accept = request.headers.get("accept") or ""
-    return FEED_TYPES[0] if FEED_TYPES[0] in accept or "ld+json" not in accept else FEED_TYPES[1]
-
-
-def _activity(request: Request, version: Version) -> dict[str, object]:
-    """One change as an Activity Streams 2.0 activity: who did what to which contribution, and its patch."""
-    rw, base = rewriter(request), public_base(request)
-    target = contribution_iri(version.contribution) if version.contribution else DATASET_IRI
-    activity: dict[str, object] = {
-        "id": rw.to_public(version_iri(version.number)),
-        "type": version.activity,
-        "published": version.time,
-        "actor": {"type": "Person", "name": version.author},
-        "object": rw.to_public(target),
-        "result": {"type": "Link", "href": base + PATCH_PATH.format(n=version.number), "mediaType": PATCH_MEDIA_TYPE},
-        "url": base + DUMP_PATH.format(n=version.number),
-    }
-    if version.message:
-        activity["summary"] = version.message
-    return activity
-
-
-def _pages(count: int) -> int:
-    return max(1, -(-count // FEED_PAGE_SIZE))
-
-
-@router.api_route("/history/changes", methods=READ, response_class=Response, responses=documented(list(FEED_TYPES)))
-def changes(request: Request) -> Response:
-    """The change feed: an ``OrderedCollection`` of every version, oldest first, in pages of 100."""
-    versions = _history(request).versions()
-    base = public_base(request)
-    pages = _pages(len(versions))
-    body = {"@context": AS_CONTEXT, "id": f"{base}history/changes", "type": "OrderedCollection",
-            "summary": "Every change to the dataset, oldest first: follow the pages, apply each patch.",
-            "totalItems": len(versions), "first": f"{base}history/changes/1", "last": f"{base}history/changes/{pages}"}
-    return _feed(request, body, "public, max-age=60", versions[-1])
-
-
-@router.api_route("/history/changes/{page}", methods=READ, response_class=Response,
-                  responses=documented(list(FEED_TYPES), 404))
-def changes_page(request: Request, page: int) -> Response:
-    """Page ``page`` of the feed: versions ``100·(page−1)+1`` to ``100·page``. A full page never changes."""
-    versions = _history(request).versions()
-    pages = _pages(len(versions))
-    if not 1 <= page <= pages:
-        raise ResourceNotFoundError(f"The change feed has pages 1 to {pages}")
-    base = public_base(request)
-    items = versions[(page - 1) * FEED_PAGE_SIZE: page * FEED_PAGE_SIZE]
-    body: dict[str, object] = {
-        "@context": AS_CONTEXT, "id": f"{base}history/changes/{page}", "type": "OrderedCollectionPage",
-        "partOf": f"{base}history/changes", "startIndex": (page - 1) * FEED_PAGE_SIZE,
-        "orderedItems": [_activity(request, v) for v in items]}
-    if page > 1:
-        body["prev"] = f"{base}history/changes/{page - 1}"
-    if page < pages:
-        body["next"] = f"{base}history/changes/{page + 1}"
-    full = len(items) == FEED_PAGE_SIZE
-    return _feed(request, body, IMMUTABLE if full else "public, max-age=60", items[-1])
-
-
-def _feed(request: Request, body: dict[str, object], cache_control: str, newest: Version) -> Response:
-    data = json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8")
-    media_type = _feed_type(request)
-    etag = '"' + hashlib.sha256(media_type.encode() + b"\0" + data).hexdigest()[:32] + '"'
-    modified = newest.instant.timestamp()
-    headers = {"ETag": etag, "Cache-Control": cache_control, "Vary": "Accept",
-               "Last-Modified": formatdate(modified, usegmt=True)}
-    if not_modified(request, etag, modified):
-        return Response(status_code=304, headers=headers)
-    return Response(data, media_type=media_type, headers=headers)
