@@ -129,3 +129,37 @@ def test_favicon_is_served(real_client: TestClient) -> None:
     response = real_client.get("/static/favicon.svg")
     assert response.status_code == 200 and response.headers["content-type"].startswith("image/svg+xml")
     assert f'href="{PUBLIC}static/favicon.svg"' in _page(real_client, "/")
+
+
+UNTRANSLATED = {"vi": {"Shapes", "SHACL shapes"}, "zh": set()}
+"""Interface strings left in English on purpose (see linkeddata/web/locales/README.md)."""
+
+
+def _interface_strings() -> set[str]:
+    """Every message the templates and the web code mark for translation, extracted as pybabel does."""
+    from babel.messages.extract import extract_from_dir
+
+    method_map = [("**/templates/**.html", "jinja2.ext:babel_extract"), ("**.py", "python")]
+    options = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+    found = set()
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            str(PROJECT_ROOT / "linkeddata" / "web"), method_map, options_map=options):
+        found.add(message[0] if isinstance(message, tuple) else message)
+    return found
+
+
+@pytest.mark.parametrize("lang", ["vi", "zh"])
+def test_every_interface_string_is_translated_or_listed(backend: str, lang: str) -> None:
+    from linkeddata.web.i18n import translations
+
+    catalogue = translations(lang)
+    missing = {m for m in _interface_strings() if catalogue.gettext(m) == m} - UNTRANSLATED[lang]
+    assert not missing
+
+
+@pytest.mark.parametrize("lang", ["vi", "zh"])
+def test_no_english_interface_left_on_a_meeting_page(real_client: TestClient, lang: str) -> None:
+    text = _visible(_page(real_client, MEETING, lang=lang))
+    for english in ("When and where", "Who took part", "participants", "Other facts", "Referred to by",
+                    "Identifier:", "Also as:", "Skip to content", "Facts marked"):
+        assert english not in text, english
