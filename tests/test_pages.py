@@ -163,3 +163,11 @@ def test_no_english_interface_left_on_a_meeting_page(real_client: TestClient, la
     for english in ("When and where", "Who took part", "participants", "Other facts", "Referred to by",
                     "Identifier:", "Also as:", "Skip to content", "Facts marked"):
         assert english not in text, english
+
+
+def test_inferred_participation_is_marked_on_the_meeting_with_its_reason(real_client: TestClient) -> None:
+    page = _page(real_client, "/doc/meeting/guangxi-leaders-online-get-together")
+    participants = page.split(">participants<")[1].split("</tr>")[0]
+    assert participants.count('<details class="inferred">') >= 2  # both participations are placed here by reading
+    reason = re.search(r'<details class="inferred"><summary>inferred</summary>([^<]+)</details>', participants)
+    assert reason and len(reason[1].strip()) > 20

@@ -15,7 +15,7 @@ from ..publishing.rewrite import IriRewriter
 from ..store.base import Store
 from ..terms import LABEL_PROPERTIES, compact, pick_label
 from ..vocabulary import PropertyShape, Vocabulary
-from .i18n import LANGUAGES, environment
+from .i18n import LANGUAGES, environment, gettext
 from .literals import format_literal, ordinal
 
 _RDF_TYPE = RDF.type
@@ -135,6 +135,9 @@ class PageBuilder:
     def __init__(self, store: Store, rewriter: IriRewriter, language: str, vocabulary: Vocabulary | None = None) -> None:
         self.store, self.rewriter, self.language, self.vocabulary = store, rewriter, language, vocabulary
         self._labels: dict[str, str] = {}
+        self._reasons: dict[tuple[str, str, str], str] = {}
+        """(subject, predicate, object) of triples recorded as inferred → why."""
+        self._reasons_loaded: set[str] = set()
         self._blank: dict[ox.BlankNode, list[ox.Quad]] = {}
         """Blank nodes' triples, taken from the description (a remote store cannot be asked about them)."""
 
@@ -216,7 +219,7 @@ class PageBuilder:
         classes = frozenset(self._classes([t.value for t in type_terms if isinstance(t, ox.NamedNode)]))
         sources = [self.source(q.object) for q in direct if q.predicate.value in self._source_properties()]
         reasons = self._inferred(node)
-        sections, placed_out, placed_in = self._sections(classes, direct, description.incoming, reasons)
+        sections, placed_out, placed_in = self._sections(node, classes, direct, description.incoming, reasons)
         rest = [q for q in direct if q.predicate.value not in placed_out]
         skip = {RDF.type.value} | ({RDFS.label.value} if sections else set())
         links = [q for q in description.incoming
@@ -239,7 +242,7 @@ class PageBuilder:
     def _classes(self, types: list[str]) -> set[str]:
         return self.vocabulary.classes_of(types) if self.vocabulary is not None else set(types)
 
-    def _sections(self, classes: frozenset[str], direct: list[ox.Quad], incoming: list[ox.Quad],
+    def _sections(self, node: ox.NamedNode, classes: frozenset[str], direct: list[ox.Quad], incoming: list[ox.Quad],
                   reasons: dict[tuple[str, str], str]) -> tuple[list[Section], set[str], set[str]]:
         """The page's sections as the shapes lay them out, and the properties (out, in) they placed."""
         if self.vocabulary is None:
@@ -257,8 +260,10 @@ class PageBuilder:
                              else dict.fromkeys(q.object for q in direct if q.predicate.value == prop))
                 if not terms:
                     continue
-                values = [self.value(t, reasons.get((prop, str(t))) if not shape.inverse else None, prop)
-                          for t in terms]
+                if shape.inverse:
+                    self._load_reasons(t for t in terms if isinstance(t, ox.NamedNode))
+                values = [self.value(t, self._reason(t, prop, node) if shape.inverse else reasons.get((prop, str(t))),
+                                     prop) for t in terms]
                 if shape.details:
                     values = self._with_details(values, terms, back=prop if shape.inverse else None, depth=1)
                 rows.append(Group(self._row_label(shape), self.rewriter.to_public(prop), values))
@@ -281,17 +286,19 @@ class PageBuilder:
             return values
         quads = self.store.quads_for(nodes, [RDF.type, *self._outgoing_paths()])
         self.prefetch_labels(quads)
+        self._load_reasons(nodes)
         by_subject: dict[str, list[ox.Quad]] = defaultdict(list)
         for quad in quads:
             by_subject[quad.subject.value].append(quad)  # type: ignore[union-attr]
         result = []
         for value, term in zip(values, terms, strict=True):
             own = by_subject.get(term.value, []) if isinstance(term, ox.NamedNode) else []
-            rows = self._detail_rows(own, back, depth) if own else []
+            rows = self._detail_rows(term, own, back, depth) if own else []
             result.append(replace(value, details=rows) if rows else value)
         return result
 
-    def _detail_rows(self, quads: list[ox.Quad], back: str | None, depth: int) -> list[Group]:
+    def _detail_rows(self, subject: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, quads: list[ox.Quad],
+                     back: str | None, depth: int) -> list[Group]:
         assert self.vocabulary is not None
         types = [q.object.value for q in quads if q.predicate == _RDF_TYPE and isinstance(q.object, ox.NamedNode)]
         rows = []
@@ -303,7 +310,7 @@ class PageBuilder:
                 terms = list(dict.fromkeys(q.object for q in quads if q.predicate.value == prop))
                 if not terms:
                     continue
-                values = [self.value(t, None, prop) for t in terms]
+                values = [self.value(t, self._reason(subject, prop, t), prop) for t in terms]
                 if shape.details and depth < _DETAIL_DEPTH:
                     values = self._with_details(values, terms, back=None, depth=depth + 1)
                 rows.append(Group(self._row_label(shape), self.rewriter.to_public(prop), values))
@@ -332,15 +339,31 @@ class PageBuilder:
 
     def _inferred(self, node: ox.NamedNode) -> dict[tuple[str, str], str]:
         """(predicate, object) pairs recorded as inferred (reified statements about ``node``) → the reason."""
-        rdf = str(RDF)
+        self._load_reasons([node])
+        return {(p, o): reason for (s, p, o), reason in self._reasons.items() if s == node.value}
+
+    def _reason(self, subject: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, prop: str,
+                obj: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str | None:
+        return self._reasons.get((subject.value, prop, str(obj))) if isinstance(subject, ox.NamedNode) else None
+
+    def _load_reasons(self, subjects: Iterable[ox.NamedNode]) -> None:
+        """Fetch, in one query, why each triple of ``subjects`` recorded as inferred (``bc:InferredStatement``,
+        a reified triple with its ``bc:inferenceReason``) was read, in this page's language where there is one."""
+        wanted = sorted({s.value for s in subjects} - self._reasons_loaded)
+        if not wanted:
+            return
+        self._reasons_loaded.update(wanted)
+        values = " ".join(f"<{iri}>" for iri in wanted)
         result = self.store.query(
-            f"SELECT ?p ?o ?reason WHERE {{ ?st <{rdf}subject> {node} ; <{rdf}predicate> ?p ; <{rdf}object> ?o . "
-            f"OPTIONAL {{ ?st ?r ?reason FILTER(isLiteral(?reason) && STRSTARTS(STR(?r), '{rdf}') = false "
-            f"&& (LANG(?reason) = '' || LANGMATCHES(LANG(?reason), '{self.language}') || LANG(?reason) = 'en')) }} }}")
+            f"SELECT ?s ?p ?o ?reason WHERE {{ VALUES ?s {{ {values} }} "
+            f"?st <{RDF.subject.value}> ?s ; <{RDF.predicate.value}> ?p ; <{RDF.object.value}> ?o . "
+            f"OPTIONAL {{ ?st <{BC.inferenceReason.value}> ?reason }} }}")
         assert isinstance(result, ox.QuerySolutions)
-        reasons: dict[tuple[str, str], str] = {}
+        found: dict[tuple[str, str, str], list[ox.Literal]] = defaultdict(list)
         for row in result:
-            key = (row["p"].value, str(row["o"]))
-            reason = row["reason"].value if row["reason"] is not None else "inferred"
-            reasons.setdefault(key, reason)
-        return reasons
+            key = (row["s"].value, row["p"].value, str(row["o"]))
+            found.setdefault(key, [])
+            if isinstance(row["reason"], ox.Literal):
+                found[key].append(row["reason"])
+        for key, reasons in found.items():
+            self._reasons[key] = pick_label(reasons, (self.language,)) or gettext(self.language, "inferred")
