@@ -171,3 +171,20 @@ def test_inferred_participation_is_marked_on_the_meeting_with_its_reason(real_cl
     assert participants.count('<details class="inferred">') >= 2  # both participations are placed here by reading
     reason = re.search(r'<details class="inferred"><summary>inferred</summary>([^<]+)</details>', participants)
     assert reason and len(reason[1].strip()) > 20
+
+
+def test_kind_index_is_also_data(real_client: TestClient) -> None:
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import RDFS
+
+    response = real_client.get("/id/locality", headers={"accept": "text/turtle"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    graph = Graph().parse(data=response.text, format="turtle")
+    lang_son = URIRef(f"{PUBLIC}id/locality/lang-son")
+    assert {str(label) for label in graph.objects(lang_son, RDFS.label)} >= {"Lang Son", "Lạng Sơn", "谅山"}
+    assert real_client.get("/id/nothing-of-this-kind", headers={"accept": BROWSER}).status_code == 404
+
+
+def test_meeting_index_says_which_meetings_are_only_planned(real_client: TestClient) -> None:
+    page = _page(real_client, "/id/meeting")
+    assert "<h1>Meeting " in page and '<span class="note">planned</span>' in page
