@@ -188,3 +188,10 @@ def test_kind_index_is_also_data(real_client: TestClient) -> None:
 def test_meeting_index_says_which_meetings_are_only_planned(real_client: TestClient) -> None:
     page = _page(real_client, "/id/meeting")
     assert "<h1>Meeting " in page and '<span class="note">planned</span>' in page
+
+
+def test_meeting_structured_data_names_its_place_through_the_ontology(real_client: TestClient) -> None:
+    page = _page(real_client, MEETING)
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S)[1])  # type: ignore[index]
+    assert data["@type"] == "Event"
+    assert data["location"]["name"] == "Beihai" and data["location"]["@id"] == f"{PUBLIC}id/locality/beihai"

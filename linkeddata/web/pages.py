@@ -83,6 +83,8 @@ class ResourcePage:
     summary: str = ""
     """One sentence for the meta description: kind, label, date and place where known."""
     classes: frozenset[str] = frozenset()
+    schema_facts: dict[str, list[object]] = field(default_factory=dict)
+    """Values of the properties the ontology puts below a schema.org property (bc:place ⊑ schema:location)."""
 
     @property
     def structured_data(self) -> str | None:
@@ -91,8 +93,10 @@ class ResourcePage:
         schema_types = sorted(c[len(str(SCHEMA)):] for c in self.classes if c.startswith(str(SCHEMA)))
         if not schema_types:
             return None
-        data = {"@context": "https://schema.org", "@type": schema_types[0], "@id": self.iri, "url": self.iri,
-                "name": self.label, "description": self.summary}
+        data: dict[str, object] = {"@context": "https://schema.org", "@type": schema_types[0], "@id": self.iri,
+                                   "url": self.iri, "name": self.label, "description": self.summary}
+        for key, values in self.schema_facts.items():
+            data.setdefault(key, values[0] if len(values) == 1 else values)
         return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
@@ -235,7 +239,26 @@ class PageBuilder:
             sections=sections,
             summary=self._summary(page_label, types, sections),
             classes=classes,
+            schema_facts=self._schema_facts(direct),
         )
+
+    def _schema_facts(self, direct: list[ox.Quad]) -> dict[str, list[object]]:
+        """schema.org properties read through the ontology's alignments (no table here): a linked value is
+        ``{"@id", "name"}``, a literal its lexical form."""
+        if self.vocabulary is None:
+            return {}
+        facts: dict[str, list[object]] = defaultdict(list)
+        for quad in direct:
+            for parent in self.vocabulary.objects(quad.predicate, RDFS.subPropertyOf):
+                local = SCHEMA.local(parent.value) if isinstance(parent, ox.NamedNode) else None
+                if local is None:
+                    continue
+                obj = quad.object
+                if isinstance(obj, ox.NamedNode):
+                    facts[local].append({"@id": self.rewriter.to_public(obj.value), "name": self.label(obj.value)})
+                elif isinstance(obj, ox.Literal):
+                    facts[local].append(obj.value)
+        return dict(facts)
 
     # --- layout from the shapes ---------------------------------------------------------------------------
 
