@@ -4,6 +4,7 @@ index page per kind of resource at ``/id/{kind}`` (meetings by date, people, loc
 from __future__ import annotations
 
 import json
+import re
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Query
@@ -18,6 +19,7 @@ from ..publishing.describe import exists
 from ..publishing.negotiation import negotiate
 from ..publishing.search import LabelIndex
 from ..publishing.serialize import serialize
+from ..store.base import Store
 from .context import app_context, public_base, rewriter
 from .errors import documented
 from .i18n import page_language
@@ -29,7 +31,24 @@ from .resources import FORMAT_PARAM, choose_format, thing
 router = APIRouter()
 READ = ["GET"]
 INDEX_LIMIT = 2000
+KIND = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+"""The first segment of our IRIs under id/ (the shapes' IRI patterns); anything else names no kind."""
 _SEARCH_FORMATS = [formats.HTML, formats.JSON_SUMMARY]
+
+
+def _solutions(store: Store, sparql: str) -> list[dict[str, ox.NamedNode | ox.BlankNode | ox.Literal | None]]:
+    """Rows as plain dicts: pyoxigraph's result objects must not outlive this thread (an error's traceback
+    would otherwise carry them to the event loop)."""
+    result = store.query(sparql)
+    assert isinstance(result, ox.QuerySolutions)
+    names = [v.value for v in result.variables]
+    return [{n: row[n] for n in names} for row in result]
+
+
+def _triples(store: Store, sparql: str) -> list[ox.Quad]:
+    result = store.query(sparql)
+    assert isinstance(result, ox.QueryTriples)
+    return [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result]
 
 
 def _label_index(request: Request) -> LabelIndex:
@@ -73,22 +92,20 @@ def kind_index(request: Request, kind: str, format: str | None = FORMAT_PARAM) -
     (Our IRIs never end with a slash, so the index of ``id/meeting/…`` is ``id/meeting``.)"""
     ctx = app_context(request)
     store = ctx.dataset.store
-    if exists(store, f"{ID}{kind}"):
-        return thing(request, kind)
+    if not KIND.fullmatch(kind) or exists(store, f"{ID}{kind}"):
+        return thing(request, kind)  # a resource, or a 404 for what cannot name a kind
     lang = page_language(request)
     rw = rewriter(request)
     prefix = f"{ID}{kind}/"
     fmt, negotiated = choose_format(request, None, format)
     if fmt is not formats.HTML:
         return _index_rdf(request, prefix, fmt, negotiated)
-    result = store.query(f"""SELECT ?s (SAMPLE(?d) AS ?date) (SAMPLE(?p) AS ?place) (SAMPLE(?t) AS ?type)
+    found = _solutions(store, f"""SELECT ?s (SAMPLE(?d) AS ?date) (SAMPLE(?p) AS ?place) (SAMPLE(?t) AS ?type)
         (SAMPLE(?st) AS ?status) WHERE {{
         ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}"))
         OPTIONAL {{ ?s <{BC.date.value}> ?d }} OPTIONAL {{ ?s <{BC.place.value}> ?p }}
         OPTIONAL {{ ?s <{BC.eventStatus.value}> ?st FILTER(?st != <{BC.Held.value}>) }} }}
         GROUP BY ?s LIMIT {INDEX_LIMIT}""")
-    assert isinstance(result, ox.QuerySolutions)
-    found = list(result)
     if not found:
         raise ResourceNotFoundError(f"Nothing is published under {public_base(request)}id/{kind}/")
     pages = PageBuilder(store, rw, lang, ctx.dataset.vocabulary)
@@ -96,8 +113,10 @@ def kind_index(request: Request, kind: str, format: str | None = FORMAT_PARAM) -
                            if isinstance(term, ox.NamedNode) and isinstance(r["s"], ox.NamedNode)])
     items = []
     for row in found:
-        date, place = row["date"], row["place"]
-        items.append({"label": pages.label(row["s"].value), "href": rw.to_public(row["s"].value),
+        subject, date, place = row["s"], row["date"], row["place"]
+        if not isinstance(subject, ox.NamedNode):
+            continue
+        items.append({"label": pages.label(subject.value), "href": rw.to_public(subject.value),
                       "sort": date.value if isinstance(date, ox.Literal) else "",
                       "date": format_literal(date, lang) if isinstance(date, ox.Literal) else "",
                       "place": pages.label(place.value) if isinstance(place, ox.NamedNode) else "",
@@ -118,11 +137,9 @@ def kind_index(request: Request, kind: str, format: str | None = FORMAT_PARAM) -
 def _index_rdf(request: Request, prefix: str, fmt: formats.Format, negotiated: bool) -> Response:
     """The index as data: each resource of the kind with its types and labels."""
     store = app_context(request).dataset.store
-    result = store.query(f"""CONSTRUCT {{ ?s a ?t ; ?l ?label }} WHERE {{
+    quads = _triples(store, f"""CONSTRUCT {{ ?s a ?t ; ?l ?label }} WHERE {{
         ?s a ?t FILTER(STRSTARTS(STR(?s), "{prefix}"))
         OPTIONAL {{ VALUES ?l {{ <{RDFS.label.value}> <{SKOS.prefLabel.value}> }} ?s ?l ?label }} }}""")
-    assert isinstance(result, ox.QueryTriples)
-    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in result]
     if not quads:
         raise ResourceNotFoundError(f"Nothing is published under {public_base(request)}{prefix[len(str(ID)):]}")
     return representation(request, serialize(quads, fmt, rewriter(request)), fmt, negotiated=negotiated,
