@@ -56,7 +56,9 @@ def _label_index(request: Request) -> LabelIndex:
     state = request.app.state
     index: LabelIndex | None = getattr(state, "label_index", None)
     if index is None:
-        index = LabelIndex(app_context(request).dataset.store)
+        ctx = app_context(request)
+        store = ctx.dataset.store
+        index = LabelIndex(store, ctx.settings.remote_cache_seconds if store.remote else None)
         state.label_index = index
     return index
 
