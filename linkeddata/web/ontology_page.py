@@ -12,6 +12,7 @@ from ..namespaces import BC, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS
 from ..publishing.rewrite import IriRewriter
 from ..terms import Resource, Term, compact, literals, pick_label
 from ..vocabulary import Vocabulary
+from .diagram import Diagram, class_diagram
 from .literals import format_literal
 
 
@@ -49,6 +50,7 @@ class OntologyDoc:
     created: str = ""
     modified: str = ""
     licence: str = ""
+    diagram: Diagram | None = None
     """The header's facts, for prose with links rather than a list of raw property names."""
 
 
@@ -158,7 +160,8 @@ def build(vocabulary: Vocabulary, rewriter: IriRewriter, lang: str) -> OntologyD
                        other, shapes, description=_literal(vocabulary, onto, DCTERMS.description, lang),
                        version=first(OWL.versionInfo), version_iri=first(OWL.versionIRI),
                        prior_iri=first(OWL.priorVersion), creator=_literal(vocabulary, onto, DCTERMS.creator, lang),
-                       created=date(DCTERMS.created), modified=date(DCTERMS.modified), licence=first(DCTERMS.license))
+                       created=date(DCTERMS.created), modified=date(DCTERMS.modified), licence=first(DCTERMS.license),
+                       diagram=class_diagram(vocabulary, lang))
 
 
 def _deactivated(vocabulary: Vocabulary, shape: Resource) -> bool:
