@@ -193,3 +193,10 @@ def test_ontology_page_has_prose_header_and_a_class_diagram(real_client: TestCli
     assert 'rel="license"' in header and "dcterms:" not in header and "owl:versionIRI" not in header
     svg = page.split('<figure class="diagram">')[1].split("</figure>")[0]
     assert svg.count("<rect") >= 10 and 'href="#Meeting"' in svg and "at event" in svg
+
+
+def test_locality_page_reaches_its_people_through_a_sequence_path_of_the_shapes(real_client: TestClient) -> None:
+    text = _visible(_page(real_client, "/doc/locality/ha-giang"))
+    people = text.split("people in its bodies")[1]
+    assert "Dang Quoc Khanh" in people and "Hoang Gia Long" in people
+    assert text.index("member of") < text.index("people in its bodies")

@@ -12,6 +12,7 @@ import pyoxigraph as ox
 from ..namespaces import BC, DCTERMS, FOAF, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
 from ..publishing.describe import Description, best_label
 from ..publishing.rewrite import IriRewriter
+from ..publishing.search import normalise
 from ..store.base import Store
 from ..terms import LABEL_PROPERTIES, compact, pick_label
 from ..vocabulary import PropertyShape, Vocabulary
@@ -25,6 +26,7 @@ _SOURCE_ARTICLE = BC.sourceArticle.value
 """Left out of inline details: each detail's evidence quote already links its article."""
 _DETAIL_DEPTH = 1
 """Values inside details are plain links: a statement's evidence shows its quote, not the quote's article."""
+_SEQUENCE_LIMIT = 200
 _BOOKKEEPING = frozenset({RDF.subject.value, RDF.object.value})
 """Links from reified statements (the record of an inference): shown on the value they mark, never as links."""
 
@@ -276,7 +278,10 @@ class PageBuilder:
         for group, shapes in self.vocabulary.layout(classes):
             rows = []
             for shape in shapes:
-                assert shape.path is not None  # layout() keeps only shapes with a path
+                if shape.path is None:
+                    if shape.sequence and (reached := self._along(node, shape.sequence)):
+                        rows.append(Group(self._row_label(shape), "", [self.value(t) for t in reached]))
+                    continue
                 prop = shape.path.value
                 (placed_in if shape.inverse else placed_out).add(prop)
                 terms = list(dict.fromkeys(q.subject for q in incoming if q.predicate.value == prop) if shape.inverse
@@ -296,8 +301,18 @@ class PageBuilder:
         return sections, placed_out, placed_in
 
     def _row_label(self, shape: PropertyShape) -> str:
-        assert shape.path is not None
-        return pick_label(list(shape.names), (self.language,)) or self.label(shape.path.value)
+        named = pick_label(list(shape.names), (self.language,))
+        return named or (self.label(shape.path.value) if shape.path is not None else shape.sequence or "")
+
+    def _along(self, node: ox.NamedNode, sequence: str) -> list[ox.NamedNode]:
+        """The resources a sequence path of the shapes reaches from ``node`` (e.g. a place's people through
+        its bodies' posts), with their labels fetched."""
+        result = self.store.query(f"SELECT DISTINCT ?v WHERE {{ {node} {sequence} ?v FILTER(isIRI(?v)) }} "
+                                  f"LIMIT {_SEQUENCE_LIMIT}")
+        assert isinstance(result, ox.QuerySolutions)
+        reached = [row["v"] for row in result if isinstance(row["v"], ox.NamedNode)]
+        self.prefetch_labels(ox.Quad(node, RDF.type, v) for v in reached)
+        return sorted(reached, key=lambda v: normalise(self.label(v.value)))
 
     def _with_details(self, values: list[Value], terms: list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple],
                       back: str | None, depth: int) -> list[Value]:
