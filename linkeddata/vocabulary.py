@@ -58,6 +58,8 @@ class PropertyShape:
     messages: tuple[ox.Literal, ...]
     details: bool = False
     """Pages show each value's own facts inline (``dash:viewer dash:DetailsViewer``)."""
+    sequence: str | None = None
+    """A sequence path of predicates and inverses (SHACL §2.3.1.2) as a SPARQL property path, for pages."""
 
 
 @dataclass(frozen=True)
@@ -171,14 +173,15 @@ class Vocabulary:
         rows: dict[tuple[str, bool], PropertyShape] = {}
         for shape in self.shapes_for(classes):
             for prop in shape.properties:
-                if prop.group is not None and prop.group.value in self.groups and prop.path is not None:
-                    rows.setdefault((prop.path.value, prop.inverse), prop)
+                if prop.group is not None and prop.group.value in self.groups and (prop.path or prop.sequence):
+                    key = prop.path.value if prop.path is not None else prop.sequence or ""
+                    rows.setdefault((key, prop.inverse), prop)
         by_group: dict[str, list[PropertyShape]] = {}
         for prop in rows.values():
             by_group.setdefault(prop.group.value, []).append(prop)  # type: ignore[union-attr]
         ordered = sorted(by_group, key=lambda g: (self.groups[g].order, g))
         return [(self.groups[g], sorted(by_group[g], key=lambda p: (p.order if p.order is not None else 1e9,
-                                                                      p.path.value if p.path else "")))
+                                                                      p.path.value if p.path else p.sequence or "")))
                 for g in ordered]
 
     @cached_property
@@ -247,6 +250,7 @@ class Vocabulary:
     def _property(self, node: Resource) -> PropertyShape:
         path = next(iter(self.objects(node, SH.path)), None)
         inverse = False
+        sequence = self._sequence(path) if isinstance(path, ox.BlankNode) else None
         if isinstance(path, ox.BlankNode):
             inverse_of = next(iter(self.objects(path, SH.inversePath)), None)
             path, inverse = (inverse_of, True) if isinstance(inverse_of, ox.NamedNode) else (None, False)
@@ -256,7 +260,26 @@ class Vocabulary:
                              tuple(o for o in self.objects(node, SH.name) if isinstance(o, ox.Literal)), group,
                              _number(self.objects(node, SH.order)), int(max_count) if max_count is not None else None,
                              tuple(o for o in self.objects(node, SH.message) if isinstance(o, ox.Literal)),
-                             DASH.DetailsViewer in self.objects(node, DASH.viewer))
+                             DASH.DetailsViewer in self.objects(node, DASH.viewer), sequence)
+
+    def _sequence(self, path: ox.BlankNode) -> str | None:
+        """``^bc:ofLocality/^org:postIn`` for ``( [ sh:inversePath bc:ofLocality ] [ sh:inversePath org:postIn ] )``;
+        None unless the path is a list of predicates and inverse predicates."""
+        steps: list[str] = []
+        node: Term | None = path
+        while isinstance(node, ox.BlankNode):
+            first = next(iter(self.objects(node, RDF.first)), None)
+            if first is None:
+                return None
+            if isinstance(first, ox.NamedNode):
+                steps.append(f"<{first.value}>")
+            elif isinstance(first, ox.BlankNode) and isinstance(inv := next(iter(self.objects(first, SH.inversePath)), None),
+                                                                ox.NamedNode):
+                steps.append(f"^<{inv.value}>")
+            else:
+                return None
+            node = next(iter(self.objects(node, RDF.rest)), None)
+        return "/".join(steps) if len(steps) > 1 and node == RDF.nil else None
 
     def _prefixes(self, constraint: Resource) -> str:
         """PREFIX lines for the ``sh:prefixes`` of a constraint (SHACL §5.2.1)."""

@@ -68,3 +68,23 @@ def test_resource_page_renders_its_label(site: str) -> None:
     dom = rendered_dom(url)
     assert "<h1>" in dom and "Sources" in dom
     assert screenshot(url, "meeting", 1280).stat().st_size > 5_000
+
+
+LANGUAGE_PAGES = [("home", ""), ("meeting", "doc/meeting/guangxi-joint-working-committee-15"),
+                  ("person", "doc/person/dang-quoc-khanh"),
+                  ("agreement", "doc/document/friendship-cooperation-memorandum-2022-2026"),
+                  ("search", "search?q=lang+son"), ("meetings", "id/meeting")]
+SEEN_IN = {"en": "Search", "vi": "Tìm kiếm", "zh": "搜索"}
+"""A word of the interface that shows the page is in the language asked for."""
+
+
+@pytest.mark.parametrize("lang", ["en", "vi", "zh"])
+@pytest.mark.parametrize(("name", "path"), LANGUAGE_PAGES)
+def test_page_in_each_language_at_desktop_and_phone_width(site: str, name: str, path: str, lang: str) -> None:
+    url = f"{site}{path}{'&' if '?' in path else '?'}lang={lang}"
+    dom = rendered_dom(url)
+    assert f'<html lang="{lang}">' in dom and SEEN_IN[lang] in dom
+    widths = (1280, 390) if name in ("meeting", "person") else (1280,)
+    for width in widths:
+        shot = screenshot(url, f"{name}-{lang}", width)
+        assert shot.exists() and shot.stat().st_size > 5_000, f"{name} in {lang} at {width}px is empty"

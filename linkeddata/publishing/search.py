@@ -4,6 +4,7 @@ diacritics ("lang son" finds "Lạng Sơn"; "谅山" finds it too), ranked, rebu
 from __future__ import annotations
 
 import threading
+import time
 import unicodedata
 from dataclasses import dataclass
 
@@ -47,18 +48,21 @@ class Hit:
 class LabelIndex:
     """All labels of the resources under ``id/``, built on first use and again after each change of the store."""
 
-    def __init__(self, store: Store) -> None:
-        self.store = store
+    def __init__(self, store: Store, max_age: float | None = None) -> None:
+        self.store, self.max_age = store, max_age
+        """A remote store may change behind our back: its index is rebuilt after ``max_age`` seconds too."""
         self._entries: list[Entry] = []
         self._generation = -1
+        self._built = 0.0
         self._lock = threading.Lock()
 
     def _refresh(self) -> list[Entry]:
         with self._lock:
-            if self._generation != self.store.generation:
+            stale = self.max_age is not None and time.monotonic() - self._built > self.max_age
+            if self._generation != self.store.generation or stale:
                 generation = self.store.generation
                 self._entries = self._build()
-                self._generation = generation
+                self._generation, self._built = generation, time.monotonic()
             return self._entries
 
     def _build(self) -> list[Entry]:

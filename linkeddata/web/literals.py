@@ -42,11 +42,11 @@ def format_literal(literal: ox.Literal, lang: str) -> str:
 
 
 def ordinal(number: str, lang: str) -> str:
-    """The n-th meeting of a series: ``15th``, ``lần thứ 15``, ``第15次``."""
+    """The n-th meeting of a series: ``15th``, ``15`` (after "lần thứ"), ``第15次``."""
     if not number.isdigit():
         return number
     if lang == "vi":
-        return f"lần thứ {number}"
+        return number  # the row already says "lần thứ"
     if lang == "zh":
         return f"第{number}次"
     n = int(number)

@@ -12,6 +12,8 @@ from ..namespaces import BC, DCTERMS, ONTOLOGY_IRI, OWL, RDF, RDFS, SH, SKOS
 from ..publishing.rewrite import IriRewriter
 from ..terms import Resource, Term, compact, literals, pick_label
 from ..vocabulary import Vocabulary
+from .diagram import Diagram, class_diagram
+from .literals import format_literal
 
 
 @dataclass
@@ -40,6 +42,16 @@ class OntologyDoc:
     other: list[TermDoc]
     shapes: list[tuple[str, str, list[str]]]
     """(shape anchor, target label, constraints in words): used by the shapes page."""
+    description: str = ""
+    version: str = ""
+    version_iri: str = ""
+    prior_iri: str = ""
+    creator: str = ""
+    created: str = ""
+    modified: str = ""
+    licence: str = ""
+    diagram: Diagram | None = None
+    """The header's facts, for prose with links rather than a list of raw property names."""
 
 
 def _literal(vocabulary: Vocabulary, subject: ox.NamedNode, predicate: ox.NamedNode, lang: str) -> str:
@@ -90,7 +102,8 @@ class _Builder:
     def constraints_for(self, cls: ox.NamedNode) -> list[str]:
         words: list[str] = []
         for shape in self.vocabulary.shapes_for([cls.value]):
-            words += self.shape_words(shape.node)
+            if not _deactivated(self.vocabulary, shape.node):
+                words += self.shape_words(shape.node)
         return words
 
     def shape_words(self, shape: Resource) -> list[str]:
@@ -129,9 +142,28 @@ def build(vocabulary: Vocabulary, rewriter: IriRewriter, lang: str) -> OntologyD
     other += [b.term(n, "Individual") for n in b.terms_of_type(OWL.NamedIndividual)]
     shapes = []
     for shape in vocabulary.node_shapes:
-        if isinstance(shape.node, ox.NamedNode) and shape.node in vocabulary.subjects(RDF.type, SH.NodeShape):
+        if (isinstance(shape.node, ox.NamedNode) and shape.node in vocabulary.subjects(RDF.type, SH.NodeShape)
+                and not _deactivated(vocabulary, shape.node)):
             targets = [b.link(ox.NamedNode(t))[1] for t in sorted(shape.targets.classes)]
             shapes.append((shape.node.value.rsplit("#", 1)[-1], ", ".join(targets) or "(no class target)",
                            b.shape_words(shape.node)))
     title = _literal(vocabulary, onto, DCTERMS.title, lang) or "Ontology"
-    return OntologyDoc(title, rewriter.to_public(ONTOLOGY_IRI), [m for m in metadata if m[1]], classes, properties, other, shapes)
+
+    def first(predicate: ox.NamedNode) -> str:
+        return _metadata_value(vocabulary, onto, predicate, lang, rewriter).split(", ")[0]
+
+    def date(predicate: ox.NamedNode) -> str:
+        found = [v for v in literals(vocabulary.objects(onto, predicate))]
+        return format_literal(found[0], lang) if found else ""
+
+    return OntologyDoc(title, rewriter.to_public(ONTOLOGY_IRI), [m for m in metadata if m[1]], classes, properties,
+                       other, shapes, description=_literal(vocabulary, onto, DCTERMS.description, lang),
+                       version=first(OWL.versionInfo), version_iri=first(OWL.versionIRI),
+                       prior_iri=first(OWL.priorVersion), creator=_literal(vocabulary, onto, DCTERMS.creator, lang),
+                       created=date(DCTERMS.created), modified=date(DCTERMS.modified), licence=first(DCTERMS.license),
+                       diagram=class_diagram(vocabulary, lang))
+
+
+def _deactivated(vocabulary: Vocabulary, shape: Resource) -> bool:
+    """A shape that only lays out pages (shapes/presentation.ttl): it states no constraint."""
+    return any(isinstance(v, ox.Literal) and v.value == "true" for v in vocabulary.objects(shape, SH.deactivated))

@@ -13,10 +13,11 @@ import pyoxigraph as ox
 from ..namespaces import BC, DCTERMS, FOAF, ID, ORG, PROV, RDF, RDFS, SCHEMA, SKOS, TIME
 from ..publishing.describe import Description, best_label
 from ..publishing.rewrite import IriRewriter
+from ..publishing.search import normalise
 from ..store.base import Store
 from ..terms import LABEL_PROPERTIES, compact, pick_label
 from ..vocabulary import PropertyShape, Vocabulary
-from .i18n import LANGUAGES, environment
+from .i18n import LANGUAGES, environment, gettext
 from .literals import format_literal, ordinal
 
 _RDF_TYPE = RDF.type
@@ -28,6 +29,7 @@ _SOURCE_ARTICLE = BC.sourceArticle.value
 """Left out of inline details: each detail's evidence quote already links its article."""
 _DETAIL_DEPTH = 1
 """Values inside details are plain links: a statement's evidence shows its quote, not the quote's article."""
+_SEQUENCE_LIMIT = 200
 _BOOKKEEPING = frozenset({RDF.subject.value, RDF.object.value})
 """Links from reified statements (the record of an inference): shown on the value they mark, never as links."""
 
@@ -86,6 +88,8 @@ class ResourcePage:
     summary: str = ""
     """One sentence for the meta description: kind, label, date and place where known."""
     classes: frozenset[str] = frozenset()
+    schema_facts: dict[str, list[object]] = field(default_factory=dict)
+    """Values of the properties the ontology puts below a schema.org property (bc:place ⊑ schema:location)."""
 
     @property
     def structured_data(self) -> str | None:
@@ -94,8 +98,10 @@ class ResourcePage:
         schema_types = sorted(c[len(str(SCHEMA)):] for c in self.classes if c.startswith(str(SCHEMA)))
         if not schema_types:
             return None
-        data = {"@context": "https://schema.org", "@type": schema_types[0], "@id": self.iri, "url": self.iri,
-                "name": self.label, "description": self.summary}
+        data: dict[str, object] = {"@context": "https://schema.org", "@type": schema_types[0], "@id": self.iri,
+                                   "url": self.iri, "name": self.label, "description": self.summary}
+        for key, values in self.schema_facts.items():
+            data.setdefault(key, values[0] if len(values) == 1 else values)
         return json.dumps(data, ensure_ascii=False).replace("</", "<\\/")
 
 
@@ -138,6 +144,9 @@ class PageBuilder:
     def __init__(self, store: Store, rewriter: IriRewriter, language: str, vocabulary: Vocabulary | None = None) -> None:
         self.store, self.rewriter, self.language, self.vocabulary = store, rewriter, language, vocabulary
         self._labels: dict[str, str] = {}
+        self._reasons: dict[tuple[str, str, str], str] = {}
+        """(subject, predicate, object) of triples recorded as inferred → why."""
+        self._reasons_loaded: set[str] = set()
         self._blank: dict[ox.BlankNode, list[ox.Quad]] = {}
         """Blank nodes' triples, taken from the description (a remote store cannot be asked about them)."""
 
@@ -220,7 +229,7 @@ class PageBuilder:
         source_properties = self._source_properties()
         sources = [self.source(q.object) for q in direct if q.predicate.value in source_properties]
         reasons = self._inferred(node)
-        sections, placed_out, placed_in = self._sections(classes, direct, description.incoming, reasons)
+        sections, placed_out, placed_in = self._sections(node, classes, direct, description.incoming, reasons)
         rest = [q for q in direct if q.predicate.value not in placed_out]
         skip = {RDF.type.value} | ({RDFS.label.value} if sections else set())
         links = [q for q in description.incoming
@@ -236,14 +245,33 @@ class PageBuilder:
             sections=sections,
             summary=self._summary(page_label, types, sections),
             classes=classes,
+            schema_facts=self._schema_facts(direct),
         )
+
+    def _schema_facts(self, direct: list[ox.Quad]) -> dict[str, list[object]]:
+        """schema.org properties read through the ontology's alignments (no table here): a linked value is
+        ``{"@id", "name"}``, a literal its lexical form."""
+        if self.vocabulary is None:
+            return {}
+        facts: dict[str, list[object]] = defaultdict(list)
+        for quad in direct:
+            for parent in self.vocabulary.objects(quad.predicate, RDFS.subPropertyOf):
+                local = SCHEMA.local(parent.value) if isinstance(parent, ox.NamedNode) else None
+                if local is None:
+                    continue
+                obj = quad.object
+                if isinstance(obj, ox.NamedNode):
+                    facts[local].append({"@id": self.rewriter.to_public(obj.value), "name": self.label(obj.value)})
+                elif isinstance(obj, ox.Literal):
+                    facts[local].append(obj.value)
+        return dict(facts)
 
     # --- layout from the shapes ---------------------------------------------------------------------------
 
     def _classes(self, types: list[str]) -> set[str]:
         return self.vocabulary.classes_of(types) if self.vocabulary is not None else set(types)
 
-    def _sections(self, classes: frozenset[str], direct: list[ox.Quad], incoming: list[ox.Quad],
+    def _sections(self, node: ox.NamedNode, classes: frozenset[str], direct: list[ox.Quad], incoming: list[ox.Quad],
                   reasons: dict[tuple[str, str], str]) -> tuple[list[Section], set[str], set[str]]:
         """The page's sections as the shapes lay them out, and the properties (out, in) they placed."""
         if self.vocabulary is None:
@@ -254,15 +282,20 @@ class PageBuilder:
         for group, shapes in self.vocabulary.layout(classes):
             rows = []
             for shape in shapes:
-                assert shape.path is not None  # layout() keeps only shapes with a path
+                if shape.path is None:
+                    if shape.sequence and (reached := self._along(node, shape.sequence)):
+                        rows.append(Group(self._row_label(shape), "", [self.value(t) for t in reached]))
+                    continue
                 prop = shape.path.value
                 (placed_in if shape.inverse else placed_out).add(prop)
                 terms = list(dict.fromkeys(q.subject for q in incoming if q.predicate.value == prop) if shape.inverse
                              else dict.fromkeys(q.object for q in direct if q.predicate.value == prop))
                 if not terms:
                     continue
-                values = [self.value(t, reasons.get((prop, str(t))) if not shape.inverse else None, prop)
-                          for t in terms]
+                if shape.inverse:
+                    self._load_reasons(t for t in terms if isinstance(t, ox.NamedNode))
+                values = [self.value(t, self._reason(t, prop, node) if shape.inverse else reasons.get((prop, str(t))),
+                                     prop) for t in terms]
                 if shape.details:
                     values = self._with_details(values, terms, back=prop if shape.inverse else None, depth=1)
                 rows.append(Group(self._row_label(shape), self.rewriter.to_public(prop), values))
@@ -272,8 +305,18 @@ class PageBuilder:
         return sections, placed_out, placed_in
 
     def _row_label(self, shape: PropertyShape) -> str:
-        assert shape.path is not None
-        return pick_label(list(shape.names), (self.language,)) or self.label(shape.path.value)
+        named = pick_label(list(shape.names), (self.language,))
+        return named or (self.label(shape.path.value) if shape.path is not None else shape.sequence or "")
+
+    def _along(self, node: ox.NamedNode, sequence: str) -> list[ox.NamedNode]:
+        """The resources a sequence path of the shapes reaches from ``node`` (e.g. a place's people through
+        its bodies' posts), with their labels fetched."""
+        result = self.store.query(f"SELECT DISTINCT ?v WHERE {{ {node} {sequence} ?v FILTER(isIRI(?v)) }} "
+                                  f"LIMIT {_SEQUENCE_LIMIT}")
+        assert isinstance(result, ox.QuerySolutions)
+        reached = [row["v"] for row in result if isinstance(row["v"], ox.NamedNode)]
+        self.prefetch_labels(ox.Quad(node, RDF.type, v) for v in reached)
+        return sorted(reached, key=lambda v: normalise(self.label(v.value)))
 
     def _with_details(self, values: list[Value], terms: list[ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple],
                       back: str | None, depth: int) -> list[Value]:
@@ -285,17 +328,19 @@ class PageBuilder:
             return values
         quads = self.store.quads_for(nodes, [RDF.type, *self._outgoing_paths()])
         self.prefetch_labels(quads)
+        self._load_reasons(nodes)
         by_subject: dict[str, list[ox.Quad]] = defaultdict(list)
         for quad in quads:
             by_subject[quad.subject.value].append(quad)  # type: ignore[union-attr]
         result = []
         for value, term in zip(values, terms, strict=True):
             own = by_subject.get(term.value, []) if isinstance(term, ox.NamedNode) else []
-            rows = self._detail_rows(own, back, depth) if own else []
+            rows = self._detail_rows(term, own, back, depth) if own else []
             result.append(replace(value, details=rows) if rows else value)
         return result
 
-    def _detail_rows(self, quads: list[ox.Quad], back: str | None, depth: int) -> list[Group]:
+    def _detail_rows(self, subject: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, quads: list[ox.Quad],
+                     back: str | None, depth: int) -> list[Group]:
         assert self.vocabulary is not None
         types = [q.object.value for q in quads if q.predicate == _RDF_TYPE and isinstance(q.object, ox.NamedNode)]
         rows = []
@@ -307,7 +352,7 @@ class PageBuilder:
                 terms = list(dict.fromkeys(q.object for q in quads if q.predicate.value == prop))
                 if not terms:
                     continue
-                values = [self.value(t, None, prop) for t in terms]
+                values = [self.value(t, self._reason(subject, prop, t), prop) for t in terms]
                 if shape.details and depth < _DETAIL_DEPTH:
                     values = self._with_details(values, terms, back=None, depth=depth + 1)
                 rows.append(Group(self._row_label(shape), self.rewriter.to_public(prop), values))
@@ -344,15 +389,31 @@ class PageBuilder:
 
     def _inferred(self, node: ox.NamedNode) -> dict[tuple[str, str], str]:
         """(predicate, object) pairs recorded as inferred (reified statements about ``node``) → the reason."""
-        rdf = str(RDF)
+        self._load_reasons([node])
+        return {(p, o): reason for (s, p, o), reason in self._reasons.items() if s == node.value}
+
+    def _reason(self, subject: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple, prop: str,
+                obj: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str | None:
+        return self._reasons.get((subject.value, prop, str(obj))) if isinstance(subject, ox.NamedNode) else None
+
+    def _load_reasons(self, subjects: Iterable[ox.NamedNode]) -> None:
+        """Fetch, in one query, why each triple of ``subjects`` recorded as inferred (``bc:InferredStatement``,
+        a reified triple with its ``bc:inferenceReason``) was read, in this page's language where there is one."""
+        wanted = sorted({s.value for s in subjects} - self._reasons_loaded)
+        if not wanted:
+            return
+        self._reasons_loaded.update(wanted)
+        values = " ".join(f"<{iri}>" for iri in wanted)
         result = self.store.query(
-            f"SELECT ?p ?o ?reason WHERE {{ ?st <{rdf}subject> {node} ; <{rdf}predicate> ?p ; <{rdf}object> ?o . "
-            f"OPTIONAL {{ ?st ?r ?reason FILTER(isLiteral(?reason) && STRSTARTS(STR(?r), '{rdf}') = false "
-            f"&& (LANG(?reason) = '' || LANGMATCHES(LANG(?reason), '{self.language}') || LANG(?reason) = 'en')) }} }}")
+            f"SELECT ?s ?p ?o ?reason WHERE {{ VALUES ?s {{ {values} }} "
+            f"?st <{RDF.subject.value}> ?s ; <{RDF.predicate.value}> ?p ; <{RDF.object.value}> ?o . "
+            f"OPTIONAL {{ ?st <{BC.inferenceReason.value}> ?reason }} }}")
         assert isinstance(result, ox.QuerySolutions)
-        reasons: dict[tuple[str, str], str] = {}
+        found: dict[tuple[str, str, str], list[ox.Literal]] = defaultdict(list)
         for row in result:
-            key = (row["p"].value, str(row["o"]))
-            reason = row["reason"].value if row["reason"] is not None else "inferred"
-            reasons.setdefault(key, reason)
-        return reasons
+            key = (row["s"].value, row["p"].value, str(row["o"]))
+            found.setdefault(key, [])
+            if isinstance(row["reason"], ox.Literal):
+                found[key].append(row["reason"])
+        for key, reasons in found.items():
+            self._reasons[key] = pick_label(reasons, (self.language,)) or gettext(self.language, "inferred")
