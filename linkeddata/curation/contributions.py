@@ -88,6 +88,15 @@ def provenance_turtle(cid: str, author: str, created: str, digest: str, size: in
     )
 
 
+def with_provenance(cid: str, content: str, author: str, revision_of: str | None = None) -> tuple[str, Contribution]:
+    """The text to store for a contribution (the server's provenance, then the content), and its record."""
+    body = content.encode("utf-8")
+    digest = hashlib.sha256(body).hexdigest()
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    text = provenance_turtle(cid, author, created, digest, len(body), revision_of) + content
+    return text, Contribution(cid, author, created, len(body), digest, "accepted", revision_of)
+
+
 class ContributionFolder:
     """The folder of accepted contributions (and its ``withdrawn/`` subfolder)."""
 
@@ -119,12 +128,9 @@ class ContributionFolder:
 
     def write(self, cid: str, content: str, author: str, revision_of: str | None = None) -> Contribution:
         """Write (or replace) contribution ``cid`` atomically; returns its record."""
-        body = content.encode("utf-8")
-        digest = hashlib.sha256(body).hexdigest()
-        created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        text = provenance_turtle(cid, author, created, digest, len(body), revision_of) + content
+        text, record = with_provenance(cid, content, author, revision_of)
         _atomic_write(self.path(cid), text.encode("utf-8"))
-        return Contribution(cid, author, created, len(body), digest, "accepted", revision_of)
+        return record
 
     def keep_version(self, cid: str) -> tuple[int, Path]:
         """Copy the current file of ``cid`` to ``versions/<cid>/<n>.ttl`` before it is replaced; its number and path."""

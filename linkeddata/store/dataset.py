@@ -115,7 +115,10 @@ class Dataset:
     def _sync_contributions(self) -> bool:
         """Bring the store in line with ``data/contributions/`` (another process may have written there).
         Cheap when nothing changed: one stat of the folder. Never raises: an unreadable file is logged and
-        skipped (its next change is picked up), a remote store that is down leaves the sync for later."""
+        skipped (its next change is picked up), a remote store that is down leaves the sync for later. A remote
+        store that takes writes is the contributions' single source of truth: no local folder is pushed into it."""
+        if isinstance(self.store, RemoteStore) and self.store.update_endpoint:
+            return False
         folder = self.contributions.folder
         mtime = folder.stat().st_mtime_ns if folder.is_dir() else 0
         if mtime == self._contributions_folder_mtime:

@@ -141,7 +141,7 @@ async def validate(request: Request) -> Response:
             responses=documented(JSON_TYPE))
 def list_contributions(request: Request) -> Response:
     rw = rewriter(request)
-    records = app_context(request).dataset.contributions.records()
+    records = gate.records(app_context(request).dataset)
     return JSONResponse({"contributions": [{**r.as_json(), "iri": rw.to_public(contribution_iri(r.id))} for r in records]})
 
 
@@ -154,14 +154,14 @@ async def add_contribution(request: Request) -> Response:
 @router.get("/contributions/{cid}", summary="Read one contribution as Turtle", response_class=Response,
             responses=documented([formats.TURTLE.media_type], 404))
 def read_contribution(request: Request, cid: str) -> Response:
-    data = app_context(request).dataset.contributions.read(check_id(cid))
+    data = gate.read(app_context(request).dataset, check_id(cid))
     return Response(data, media_type=formats.TURTLE.content_type, headers={"ETag": etag_of(data)})
 
 
 @router.get("/contributions/{cid}/versions/{number}", summary="Read a replaced version of a contribution as Turtle",
             response_class=Response, responses=documented([formats.TURTLE.media_type], 404))
 def read_contribution_version(request: Request, cid: str, number: int) -> Response:
-    data = app_context(request).dataset.contributions.read_version(check_id(cid), number)
+    data = gate.read_version(app_context(request).dataset, check_id(cid), number)
     return Response(data, media_type=formats.TURTLE.content_type, headers={"ETag": etag_of(data)})
 
 
@@ -169,7 +169,7 @@ def read_contribution_version(request: Request, cid: str, number: int) -> Respon
             response_class=Response, openapi_extra=TURTLE_BODY, responses=_write_responses(200))
 async def replace_contribution(request: Request, cid: str) -> Response:
     ctx = app_context(request)
-    if not ctx.dataset.contributions.path(check_id(cid)).exists():  # 404 before reading the body; withdrawn stays so
+    if gate.current(ctx.dataset, check_id(cid)) is None:  # 404 before reading the body; withdrawn stays so
         raise ResourceNotFoundError(f"No accepted contribution {cid!r} (a withdrawn one cannot be replaced)")
     return await _write(request, cid)
 
