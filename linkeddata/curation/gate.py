@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -36,6 +37,8 @@ ACCEPTED_SYNTAXES: tuple[formats.Format, ...] = (formats.TURTLE, formats.N_TRIPL
 """Contributions are stored as Turtle: Turtle itself, or N-Triples (a subset of it)."""
 SERVER_OWNED = BCSH.ServerOwnedProvenance
 """Constraint component of a triple about something only the server describes (its records, graphs, dataset)."""
+PRUNE_EVERY = 64
+"""About one write in this many forgets the expired Idempotency-Keys of the folder."""
 _SERVER_OWNED_PREFIXES = (ID["contribution/"].value, GRAPH[""].value, DATASET_IRI)
 
 
@@ -177,7 +180,7 @@ def accept(dataset: Dataset, body: bytes, fmt: formats.Format, writer: Writer, s
         raise BadInputError(f"The contribution is not UTF-8 (byte {err.start}).") from None
     folder = dataset.contributions
     with folder.lock():
-        ledger = KeyLedger(folder.folder)
+        ledger = _ledger(dataset)
         replay, cid_for_key = _replay(ledger, dataset, writer, conditions.key, cid, body)
         if replay is not None:
             return replay
@@ -199,7 +202,7 @@ def withdraw(dataset: Dataset, cid: str, writer: Writer | None = None, condition
     """Withdraw ``cid`` (``writer`` None: the operator) unless data others published depends on it (409)."""
     folder = dataset.contributions
     with folder.lock():
-        ledger = KeyLedger(folder.folder)
+        ledger = _ledger(dataset)
         name = writer.name if writer else ""
         if conditions.key is not None:
             entry = ledger.recall(name, conditions.key)
@@ -261,6 +264,16 @@ def _write_shared(dataset: Dataset, store: RemoteStore, text: str, fmt: formats.
             events.publish(events.WriteEvent(kind, target, writer.name, record.created, None, keep[0] if keep else None))
             return record
     raise shared.StoreBusyError("Other servers kept writing; nothing was changed. Retry later.")
+
+
+def _ledger(dataset: Dataset) -> KeyLedger:
+    """Where Idempotency-Keys are kept: beside the contributions (the folder, or the shared store)."""
+    if isinstance(dataset.store, RemoteStore) and shared.is_shared(dataset.store):
+        return shared.StoreKeyLedger(dataset.store)
+    ledger = KeyLedger(dataset.contributions.folder)
+    if secrets.randbelow(PRUNE_EVERY) == 0:
+        ledger.prune()
+    return ledger
 
 
 def _replay(ledger: KeyLedger, dataset: Dataset, writer: Writer, key: IdempotencyKey | None,

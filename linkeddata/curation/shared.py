@@ -18,6 +18,7 @@ from ..namespaces import BASE, BCSH, GRAPH, PROV
 from ..store.base import Store, graph_term
 from ..store.remote import RemoteStore
 from .contributions import Contribution, _provenance, contribution_iri, graph_iri, version_iri
+from .idempotency import KeyLedger
 
 STATE_GRAPH = GRAPH["contributions"].value
 """The graph of the contributions' shared state: the write counter, commit nonces, withdrawn and kept versions."""
@@ -28,6 +29,8 @@ WITHDRAWN_TEXT = BCSH.withdrawnRecord
 """A withdrawn contribution's last file, as a Turtle literal (its graph is dropped: no longer published)."""
 VERSION_TEXT = BCSH.versionRecord
 """A replaced version's file, as a Turtle literal, on the version's IRI."""
+IDEMPOTENCY_ENTRY = BCSH.idempotencyEntry
+"""A writer's Idempotency-Key entry (JSON) on ``…/graph/contributions#key-<hash>``: any server recognises a retry."""
 MAX_ATTEMPTS = 8
 
 
@@ -81,6 +84,32 @@ def withdraw_graph(cid: str, text: str) -> list[str]:
 def _record_text(subject: str, predicate: ox.NamedNode, text: str) -> str:
     return (f"INSERT {{ GRAPH {_STATE} {{ {ox.NamedNode(subject)} {predicate} {ox.Literal(text)} }} }} "
             "WHERE { {when} }")
+
+
+class StoreKeyLedger(KeyLedger):
+    """Idempotency keys kept in the shared store, so a retry through another server finds the first answer."""
+
+    def __init__(self, store: RemoteStore) -> None:  # no folder: the store keeps the entries
+        self.shared_store = store
+
+    def prune(self) -> None:
+        """Expired entries are ignored when recalled; the store keeps them (one short literal each)."""
+
+    def _load(self, name: str) -> str | None:
+        result = self.shared_store.query(f"SELECT ?e WHERE {{ GRAPH {_STATE} {{ {_key(name)} {IDEMPOTENCY_ENTRY} ?e }} }}",
+                                         union_default=False)
+        assert isinstance(result, ox.QuerySolutions)
+        return next((str(row["e"].value) for row in result), None)
+
+    def _store(self, name: str, text: str) -> None:
+        subject = _key(name)
+        self.shared_store.update(
+            f"DELETE WHERE {{ GRAPH {_STATE} {{ {subject} {IDEMPOTENCY_ENTRY} ?e }} }} ;\n"
+            f"INSERT DATA {{ GRAPH {_STATE} {{ {subject} {IDEMPOTENCY_ENTRY} {ox.Literal(text)} }} }}")
+
+
+def _key(name: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{STATE_GRAPH}#key-{name}")
 
 
 # --- reading ------------------------------------------------------------------------------------------------
