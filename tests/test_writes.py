@@ -334,3 +334,48 @@ def test_a_retried_delete_with_its_key_answers_the_same(client: TestClient, toke
     assert client.delete(f"/contributions/{town}", headers=headers).status_code == 204
     assert client.delete(f"/contributions/{town}", headers=headers).status_code == 204
     assert client.delete(f"/contributions/{town}", headers=as_(tokens, "alice")).status_code == 404
+
+
+# --- review mode -------------------------------------------------------------------------------------------
+
+
+def test_review_mode_holds_contributions_until_a_curator_decides(project: Path, tmp_path: Path,
+                                                                 tokens: dict[str, str]) -> None:
+    settings = Settings(root=project, public_url=PUBLIC, tokens_file=tmp_path / "tokens", review_contributions=True)
+    with TestClient(create_app(settings)) as client:
+        pending = client.post("/contributions", content=TOWN, headers=as_(tokens, "alice"))
+        assert pending.status_code == 202 and pending.json()["status"] == "pending"
+        cid = pending.json()["id"]
+        assert client.get("/doc/locality/lao-cai.nt").status_code == 404  # not published
+        assert client.get("/contributions").json()["contributions"] == []
+        assert client.get(f"/contributions/{cid}").status_code == 404
+        assert [c["id"] for c in client.get("/contributions", headers=as_(tokens, "alice")).json()["contributions"]] == [cid]
+        assert client.get("/contributions", headers=as_(tokens, "bob")).json()["contributions"] == []
+        assert "Lao Cai" in client.get(f"/contributions/{cid}", headers=as_(tokens, "carol")).text
+        accept = {"decision": "accept"}
+        assert client.post(f"/contributions/{cid}/review", json=accept, headers=as_(tokens, "alice")).status_code == 403
+        accepted = client.post(f"/contributions/{cid}/review", json=accept, headers=as_(tokens, "carol"))
+        assert accepted.status_code == 200 and accepted.json()["status"] == "accepted"
+        assert "Lao Cai" in client.get("/doc/locality/lao-cai.nt").text
+        other = client.post("/contributions", content=MEETING_THERE, headers=as_(tokens, "bob")).json()["id"]
+        no_reason = client.post(f"/contributions/{other}/review", json={"decision": "reject"}, headers=as_(tokens, "carol"))
+        assert no_reason.status_code == 400
+        rejected = client.post(f"/contributions/{other}/review", json={"decision": "reject", "reason": "duplicate"},
+                               headers=as_(tokens, "carol"))
+        assert rejected.status_code == 200 and rejected.json()["reason"] == "duplicate"
+        assert client.get("/doc/meeting/kappa.nt").status_code == 404
+        mine = {c["id"]: c["status"] for c in client.get("/contributions", headers=as_(tokens, "bob")).json()["contributions"]}
+        assert mine == {cid: "accepted", other: "rejected"}
+        # A curator's own contribution is published at once.
+        assert client.post("/contributions", content=MEETING_THERE, headers=as_(tokens, "carol")).status_code == 201
+
+
+def test_accepting_a_pending_contribution_checks_the_data_as_it_is_then(project: Path, tmp_path: Path,
+                                                                        tokens: dict[str, str]) -> None:
+    settings = Settings(root=project, public_url=PUBLIC, tokens_file=tmp_path / "tokens", review_contributions=True)
+    with TestClient(create_app(settings)) as client:
+        town = publish(client, tokens, "carol", TOWN)
+        cid = client.post("/contributions", content=MEETING_THERE, headers=as_(tokens, "bob")).json()["id"]
+        assert client.delete(f"/contributions/{town}", headers=as_(tokens, "carol")).status_code == 204
+        late = client.post(f"/contributions/{cid}/review", json={"decision": "accept"}, headers=as_(tokens, "carol"))
+        assert late.status_code == 422 and "lao-cai" in late.text

@@ -30,7 +30,16 @@ from ..validation.validate import validate_contribution
 from ..vocabulary import VIOLATION, load_vocabulary
 from . import events, shared
 from .auth import ForbiddenError, Writer
-from .contributions import Contribution, ContributionFolder, etag_of, graph_iri, version_iri, with_provenance
+from .contributions import (
+    CONTENT_MARKER,
+    PENDING,
+    Contribution,
+    ContributionFolder,
+    etag_of,
+    graph_iri,
+    version_iri,
+    with_provenance,
+)
 from .idempotency import IdempotencyKey, KeyLedger
 
 ACCEPTED_SYNTAXES: tuple[formats.Format, ...] = (formats.TURTLE, formats.N_TRIPLES)
@@ -116,11 +125,12 @@ class Answer:
 # --- reading: the folder of the embedded store, or the shared remote store -----------------------------------
 
 
-def records(dataset: Dataset) -> list[Contribution]:
-    """Every contribution, accepted and withdrawn (an unreadable one says so)."""
+def records(dataset: Dataset, reader: Writer | None = None) -> list[Contribution]:
+    """Every published contribution, accepted and withdrawn (an unreadable one says so), and the pending and
+    rejected ones ``reader`` may see (its own; all of them for a curator)."""
     if shared.is_shared(dataset.store):
         return shared.records(dataset.store)
-    return dataset.contributions.records()
+    return [r for r in dataset.contributions.records() if r.published or (reader and reader.may_change(r.author))]
 
 
 def current(dataset: Dataset, cid: str) -> Contribution | None:
@@ -131,10 +141,17 @@ def current(dataset: Dataset, cid: str) -> Contribution | None:
     return folder.get(cid) if folder.path(cid).exists() else None
 
 
-def read(dataset: Dataset, cid: str) -> bytes:
+def read(dataset: Dataset, cid: str, reader: Writer | None = None) -> bytes:
+    """The accepted contribution's file; a pending or rejected one for its author and the curators."""
     if shared.is_shared(dataset.store):
         return shared.read(dataset.store, cid)
-    return dataset.contributions.read(cid)
+    folder = dataset.contributions
+    if folder.path(cid).exists() or reader is None:
+        return folder.read(cid)
+    record = folder.get(cid)
+    if record.published or not reader.may_change(record.author):
+        raise ResourceNotFoundError(f"No contribution {cid!r}")
+    return folder.read(cid, record.status)
 
 
 def read_version(dataset: Dataset, cid: str, number: int) -> bytes:
@@ -187,12 +204,23 @@ def accept(dataset: Dataset, body: bytes, fmt: formats.Format, writer: Writer, s
         target = cid or cid_for_key or folder.new_id()
         if conditions.key is not None:
             ledger.begin(writer.name, conditions.key, target)
-        if isinstance(dataset.store, RemoteStore) and shared.is_shared(dataset.store):
+        reviewed = settings.review_contributions and cid is None and not writer.curator
+        if reviewed and shared.is_shared(dataset.store):
+            raise ForbiddenError("Review mode is not available over a shared store: only curators may write.")
+        if reviewed:
+            _validated(dataset, text, fmt, settings, None)
+            try:
+                record = folder.write_pending(target, text, writer.name)
+            except OSError as err:
+                raise write_failure(err) from err
+            answer = Answer(202, record)
+        elif isinstance(dataset.store, RemoteStore) and shared.is_shared(dataset.store):
             record = _write_shared(dataset, dataset.store, text, fmt, writer, settings, target, cid, conditions)
+            answer = Answer(201 if cid is None else 200, record)
         else:
             owner = _authorise(dataset, writer, cid, conditions.if_match) if cid else writer.name
             record = _write(dataset, folder, text, fmt, owner, writer, settings, target, replacing=cid is not None)
-        answer = Answer(201 if cid is None else 200, record)
+            answer = Answer(201 if cid is None else 200, record)
         if conditions.key is not None:
             ledger.answer(writer.name, conditions.key, target, answer.status, record)
         return answer
@@ -219,6 +247,33 @@ def withdraw(dataset: Dataset, cid: str, writer: Writer | None = None, condition
         events.publish(events.WriteEvent(events.WITHDRAWN, cid, name or "operator", _now(),
                                          folder.folder / "withdrawn" / f"{cid}.ttl"))
         return Answer(204)
+
+
+def review(dataset: Dataset, cid: str, curator: Writer, accepted: bool, reason: str, settings: Settings) -> Answer:
+    """A curator's decision on a pending contribution: accepted, it is validated again against the data as it is
+    now and published; rejected, it is kept with the reason, unpublished."""
+    if not curator.curator:
+        raise ForbiddenError("Only a curator may accept or reject a pending contribution.")
+    folder = dataset.contributions
+    with folder.lock():
+        record = folder.get(cid)
+        if record.status != PENDING:
+            raise ResourceNotFoundError(f"No pending contribution {cid!r}")
+        if not accepted:
+            if not reason.strip():
+                raise BadInputError("A rejection needs a reason.")
+            folder.reject_pending(cid, reason.strip())
+            return Answer(200, folder.get(cid))
+        text = folder.read(cid, PENDING).decode("utf-8").partition(CONTENT_MARKER)[2]
+        _validated(dataset, text, formats.TURTLE, settings, None)
+        try:
+            folder.publish_pending(cid)
+        except OSError as err:
+            raise write_failure(err) from err
+        dataset.store.replace_graph(graph_iri(cid), parse_file(folder.path(cid)))
+        dataset.sync_contributions()
+        events.publish(events.WriteEvent(events.CREATED, cid, record.author, _now(), folder.path(cid)))
+        return Answer(200, folder.get(cid))
 
 
 def _withdraw_file(dataset: Dataset, folder: ContributionFolder, cid: str, writer: Writer | None,

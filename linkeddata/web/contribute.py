@@ -17,7 +17,7 @@ from ..curation import gate
 from ..curation.auth import AuthError, Writer
 from ..curation.contributions import Contribution, check_id, contribution_iri, etag_of
 from ..curation.idempotency import IdempotencyKey
-from ..errors import PayloadTooLargeError, ResourceNotFoundError, UnsupportedMediaTypeError
+from ..errors import BadInputError, PayloadTooLargeError, ResourceNotFoundError, UnsupportedMediaTypeError
 from ..validation import report
 from ..validation.outcome import ValidationOutcome
 from .body import read_body
@@ -46,7 +46,8 @@ JSON_TYPE = [formats.JSON_SUMMARY.media_type]
 def _write_responses(ok_status: int) -> dict[int | str, dict[str, object]]:
     responses = documented(JSON_TYPE, 400, 401, 403, 404, 412, 413, 415, 503, 507, ok_status=ok_status)
     return {**responses, 422: {"description": "Does not conform", "content": {formats.JSON_SUMMARY.media_type: {}}},
-            409: {"description": "Would break data that depends on it", "content": {formats.JSON_SUMMARY.media_type: {}}}}
+            409: {"description": "Would break data that depends on it", "content": {formats.JSON_SUMMARY.media_type: {}}},
+            202: {"description": "Pending a curator's review (review mode)", "content": {JSON_TYPE[0]: {}}}}
 
 
 def syntax_of(request: Request, offers: tuple[formats.Format, ...]) -> formats.Format:
@@ -140,8 +141,9 @@ async def validate(request: Request) -> Response:
 @router.get("/contributions", summary="List contributions with author, time, size and status", response_class=Response,
             responses=documented(JSON_TYPE))
 def list_contributions(request: Request) -> Response:
+    """Published contributions for everyone; with a token, also its own pending ones (a curator's: all)."""
     rw = rewriter(request)
-    records = gate.records(app_context(request).dataset)
+    records = gate.records(app_context(request).dataset, _reader(request))
     return JSONResponse({"contributions": [{**r.as_json(), "iri": rw.to_public(contribution_iri(r.id))} for r in records]})
 
 
@@ -154,8 +156,31 @@ async def add_contribution(request: Request) -> Response:
 @router.get("/contributions/{cid}", summary="Read one contribution as Turtle", response_class=Response,
             responses=documented([formats.TURTLE.media_type], 404))
 def read_contribution(request: Request, cid: str) -> Response:
-    data = gate.read(app_context(request).dataset, check_id(cid))
+    data = gate.read(app_context(request).dataset, check_id(cid), _reader(request))
     return Response(data, media_type=formats.TURTLE.content_type, headers={"ETag": etag_of(data)})
+
+
+@router.post("/contributions/{cid}/review", summary="A curator accepts or rejects a pending contribution (review mode)",
+             response_class=Response, responses=documented(JSON_TYPE, 400, 401, 403, 404, 409, 422, 503),
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
+                 "type": "object", "required": ["decision"], "properties": {
+                     "decision": {"type": "string", "enum": ["accept", "reject"]}, "reason": {"type": "string"}}}}}}})
+async def review_contribution(request: Request, cid: str) -> Response:
+    """``{"decision": "accept"}`` publishes it (validated again against the data as it is now);
+    ``{"decision": "reject", "reason": "…"}`` keeps it unpublished, with the reason."""
+    ctx = app_context(request)
+    curator = _author(request)
+    try:
+        decision = json.loads(await read_body(request, 65_536))
+    except ValueError:
+        decision = None
+    if not isinstance(decision, dict) or decision.get("decision") not in ("accept", "reject") \
+            or not isinstance(decision.get("reason", ""), str):
+        raise BadInputError('Send {"decision": "accept"} or {"decision": "reject", "reason": "…"} as JSON.')
+    answer = await run_in_threadpool(gate.review, ctx.dataset, check_id(cid), curator, decision["decision"] == "accept",
+                                     decision.get("reason", ""), ctx.settings)
+    assert answer.record is not None
+    return _record_response(request, answer.record, answer.status, {})
 
 
 @router.get("/contributions/{cid}/versions/{number}", summary="Read a replaced version of a contribution as Turtle",
@@ -221,6 +246,13 @@ def _replay_header(answer: gate.Answer) -> dict[str, str]:
     """A replayed answer says so (the draft leaves the header name open; this one is common)."""
     return {"Idempotent-Replayed": "true"} if answer.replayed else {}
 
+
+
+def _reader(request: Request) -> Writer | None:
+    """Who is reading, if the request carries a token (reads need none: a missing one is no error)."""
+    if request.headers.get("authorization") is None:
+        return None
+    return _author(request)
 
 
 def _author(request: Request) -> Writer:
