@@ -379,3 +379,20 @@ def test_accepting_a_pending_contribution_checks_the_data_as_it_is_then(project:
         assert client.delete(f"/contributions/{town}", headers=as_(tokens, "carol")).status_code == 204
         late = client.post(f"/contributions/{cid}/review", json={"decision": "accept"}, headers=as_(tokens, "carol"))
         assert late.status_code == 422 and "lao-cai" in late.text
+
+
+def test_properties_other_resources_shapes_look_at() -> None:
+    """Referrers are re-validated when one of these changes on what they point to; a label is not one of them."""
+    from linkeddata.validation.integrity import changed_properties, watched_properties
+    from linkeddata.vocabulary import load_vocabulary
+
+    watched = watched_properties(load_vocabulary(PROJECT_ROOT))
+    bc = "https://w3id.org/vn-cn-border/ontology#"
+    assert {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type", bc + "date", bc + "timeFrame"} <= watched
+    assert "http://www.w3.org/2000/01/rdf-schema#label" not in watched
+    import pyoxigraph as ox
+
+    town, label = ox.NamedNode(bc + "x"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+    same = ox.Triple(town, label, ox.Literal("X"))
+    assert changed_properties([same], [same]) == {}
+    assert changed_properties([same], [ox.Triple(town, label, ox.Literal("Y"))]) == {town: {label.value}}

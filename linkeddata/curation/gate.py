@@ -244,8 +244,8 @@ def withdraw(dataset: Dataset, cid: str, writer: Writer | None = None, condition
             _withdraw_file(dataset, folder, cid, writer, conditions)
         if conditions.key is not None:
             ledger.answer(name, conditions.key, cid, 204, None)
-        events.publish(events.WriteEvent(events.WITHDRAWN, cid, name or "operator", _now(),
-                                         folder.folder / "withdrawn" / f"{cid}.ttl"))
+        kept = None if shared.is_shared(dataset.store) else folder.folder / "withdrawn" / f"{cid}.ttl"
+        events.publish(events.WriteEvent(events.WITHDRAWN, cid, name or "operator", _now(), kept))
         return Answer(204)
 
 
