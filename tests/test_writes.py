@@ -9,6 +9,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from fastapi.testclient import TestClient
 
@@ -390,8 +391,6 @@ def test_properties_other_resources_shapes_look_at() -> None:
     bc = "https://w3id.org/vn-cn-border/ontology#"
     assert {"http://www.w3.org/1999/02/22-rdf-syntax-ns#type", bc + "date", bc + "timeFrame"} <= watched
     assert "http://www.w3.org/2000/01/rdf-schema#label" not in watched
-    import pyoxigraph as ox
-
     town, label = ox.NamedNode(bc + "x"), ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
     same = ox.Triple(town, label, ox.Literal("X"))
     assert changed_properties([same], [same]) == {}

@@ -149,7 +149,14 @@ class Dataset:
         self.store.replace_graph(graph_iri(cid), triples)
 
     def _contribution_files(self) -> dict[str, tuple[int, int]]:
-        return {p.stem: (p.stat().st_mtime_ns, p.stat().st_size) for p in self.contributions.files()}
+        found = {}
+        for path in self.contributions.files():
+            try:
+                stat = path.stat()
+            except OSError:  # withdrawn or replaced between the listing and now: the next sync sees it
+                continue
+            found[path.stem] = (stat.st_mtime_ns, stat.st_size)
+        return found
 
     def dump(self, fmt: formats.Format, public_base: str, gzipped: bool = False) -> Dump:
         """The whole dataset in ``fmt`` (quads for dataset syntaxes) at ``public_base``, cached until the store changes."""
