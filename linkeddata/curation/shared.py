@@ -116,13 +116,20 @@ def _key(name: str) -> ox.NamedNode:
 
 
 def records(store: Store) -> list[Contribution]:
-    """Every contribution the store holds: accepted (a graph of its own), then withdrawn."""
-    prefix = GRAPH["contribution/"].value
-    result = store.query(f"SELECT DISTINCT ?g WHERE {{ GRAPH ?g {{ ?c {PROV.generatedAtTime} ?t }} "
-                         f'FILTER (STRSTARTS(STR(?g), "{prefix}")) }}', union_default=False)
+    """Every contribution the store holds: accepted (a graph of its own), then withdrawn. One query for all the
+    records (the record's triples and its agent's), not one per contribution."""
+    graphs, records_prefix = GRAPH["contribution/"].value, contribution_iri("")
+    result = store.query(
+        f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ {{ ?s ?p ?o FILTER (STRSTARTS(STR(?s), \"{records_prefix}\")) }} "
+        f"UNION {{ ?c {PROV.wasAttributedTo} ?s . ?s ?p ?o FILTER (STRSTARTS(STR(?c), \"{records_prefix}\")) }} }} "
+        f'FILTER (STRSTARTS(STR(?g), "{graphs}")) }}', union_default=False)
     assert isinstance(result, ox.QuerySolutions)
-    ids = sorted(row["g"].value.removeprefix(prefix) for row in result)
-    accepted = [_from_quads(cid, _graph_quads(store, cid), "accepted") for cid in ids]
+    by_graph: dict[str, list[ox.Quad]] = {}
+    for row in result:
+        graph = row["g"]
+        by_graph.setdefault(graph.value.removeprefix(graphs), []).append(
+            ox.Quad(row["s"], row["p"], row["o"], graph))
+    accepted = [_from_quads(cid, quads, "accepted") for cid, quads in sorted(by_graph.items())]
     withdrawn = [_from_text(cid, text, "withdrawn") for cid, text in _texts(store, WITHDRAWN_TEXT)]
     return accepted + withdrawn
 
