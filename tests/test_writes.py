@@ -183,6 +183,8 @@ def test_only_the_author_or_a_curator_may_change_a_contribution(client: TestClie
     assert record["author"] == "alice" and "Lao Cai" in client.get(f"/contributions/{town}").text
     replaced = client.put(f"/contributions/{town}", content=TOWN_RENAMED, headers=as_(tokens, "carol"))
     assert replaced.status_code == 200 and replaced.json()["author"] == "alice"  # the owner stays the author
+    assert replaced.json()["editor"] == "carol"
+    assert client.get("/contributions").json()["contributions"][0]["editor"] == "carol"
     assert client.delete(f"/contributions/{town}", headers=as_(tokens, "carol")).status_code == 204
 
 

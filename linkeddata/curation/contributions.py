@@ -69,9 +69,12 @@ class Contribution:
     """The IRI of the version this one replaced."""
     reason: str | None = None
     """Why a curator rejected it (review mode)."""
+    editor: str | None = None
+    """Who wrote this version, when not its author (a curator's replacement)."""
 
     def as_json(self) -> dict[str, object]:
         kept = {"reason": self.reason} if self.reason is not None else {}
+        kept |= {"editor": self.editor} if self.editor is not None else {}
         return {"id": self.id, "author": self.author, "created": self.created, "size": self.size,
                 "sha256": self.sha256, "status": self.status, "iri": contribution_iri(self.id),
                 "revisionOf": self.revision_of, **kept}
@@ -82,11 +85,14 @@ class Contribution:
         return self.status not in (PENDING, REJECTED)
 
 
-def provenance_turtle(cid: str, author: str, created: str, digest: str, size: int, revision_of: str | None = None) -> str:
+def provenance_turtle(cid: str, author: str, created: str, digest: str, size: int, revision_of: str | None = None,
+                      editor: str | None = None) -> str:
     """PROV-O statements about the contribution, written at the top of its file (full IRIs, no prefixes)."""
     subject = f"<{contribution_iri(cid)}>"
-    name = author.replace("\\", "\\\\").replace('"', '\\"')
+    name = _string(author)
     revision = f"    {PROV.wasRevisionOf} <{revision_of}> ;\n" if revision_of else ""
+    if editor is not None:
+        revision += f'    {DCTERMS.contributor} [ {RDF.type} {PROV.Agent} ; {FOAF.name} "{_string(editor)}" ] ;\n'
     return (
         f"# Contribution {cid}, accepted {created}.\n"
         f"{subject} {RDF.type} {PROV.Entity} ;\n"
@@ -100,13 +106,18 @@ def provenance_turtle(cid: str, author: str, created: str, digest: str, size: in
     )
 
 
-def with_provenance(cid: str, content: str, author: str, revision_of: str | None = None) -> tuple[str, Contribution]:
+def _string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def with_provenance(cid: str, content: str, author: str, revision_of: str | None = None,
+                    editor: str | None = None) -> tuple[str, Contribution]:
     """The text to store for a contribution (the server's provenance, then the content), and its record."""
     body = content.encode("utf-8")
     digest = hashlib.sha256(body).hexdigest()
     created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-    text = provenance_turtle(cid, author, created, digest, len(body), revision_of) + content
-    return text, Contribution(cid, author, created, len(body), digest, "accepted", revision_of)
+    text = provenance_turtle(cid, author, created, digest, len(body), revision_of, editor) + content
+    return text, Contribution(cid, author, created, len(body), digest, "accepted", revision_of, editor=editor)
 
 
 class ContributionFolder:
@@ -138,9 +149,10 @@ class ContributionFolder:
             return []
         return sorted(p for p in self.folder.iterdir() if p.suffix == ".ttl" and _ID.match(p.stem))
 
-    def write(self, cid: str, content: str, author: str, revision_of: str | None = None) -> Contribution:
+    def write(self, cid: str, content: str, author: str, revision_of: str | None = None,
+              editor: str | None = None) -> Contribution:
         """Write (or replace) contribution ``cid`` atomically; returns its record."""
-        text, record = with_provenance(cid, content, author, revision_of)
+        text, record = with_provenance(cid, content, author, revision_of, editor)
         _atomic_write(self.path(cid), text.encode("utf-8"))
         return record
 
@@ -258,8 +270,11 @@ def _provenance(cid: str, quads: list[ox.Quad], status: str) -> Contribution:
     if not re.fullmatch(r"[0-9a-f]{64}", digest) or not isinstance(created, ox.Literal):
         raise ValueError("malformed digest or time")
     revision = one(PROV.wasRevisionOf, required=False)
+    editor = one(DCTERMS.contributor, required=False)
+    editors = {q.object.value for q in quads if editor is not None and q.subject == editor and q.predicate == FOAF.name
+               and isinstance(q.object, ox.Literal)}
     return Contribution(cid, names.pop(), created.value, int(extent.value), digest, status,
-                        revision.value if revision is not None else None)
+                        revision.value if revision is not None else None, editor=editors.pop() if editors else None)
 
 
 def _size(path: Path) -> int:

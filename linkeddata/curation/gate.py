@@ -312,7 +312,8 @@ def _write_shared(dataset: Dataset, store: RemoteStore, text: str, fmt: formats.
         if cid is not None:
             number = shared.version_count(store, cid) + 1
             keep = (version_iri(cid, number), shared.read(store, cid).decode("utf-8"))
-        stored, record = with_provenance(target, text, owner, keep[0] if keep else None)
+        stored, record = with_provenance(target, text, owner, keep[0] if keep else None,
+                                         writer.name if writer.name != owner else None)
         content = parse_bytes(stored.encode("utf-8"), formats.TURTLE, source="contribution")
         if shared.commit(store, expected, shared.replace_graph(target, content, keep)):
             kind = events.REPLACED if cid else events.CREATED
@@ -387,7 +388,7 @@ def _write(dataset: Dataset, folder: ContributionFolder, text: str, fmt: formats
     try:
         kept = folder.keep_version(target) if replacing else None
         revision = version_iri(target, kept[0]) if kept else None
-        record = folder.write(target, text, owner, revision)
+        record = folder.write(target, text, owner, revision, writer.name if writer.name != owner else None)
     except OSError as err:
         raise write_failure(err) from err
     try:

@@ -51,7 +51,8 @@ class Entry:
         if self.record is None:
             return None
         fields = {k: self.record[k] for k in ("id", "author", "created", "size", "sha256", "status")}
-        return Contribution(**fields, revision_of=self.record.get("revisionOf"))  # type: ignore[arg-type]
+        return Contribution(**fields, revision_of=self.record.get("revisionOf"),  # type: ignore[arg-type]
+                            editor=self.record.get("editor"))  # type: ignore[arg-type]
 
 
 class KeyLedger:

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from ..errors import ResourceNotFoundError, StoreUnavailableError
-from ..namespaces import BASE, BCSH, GRAPH, PROV
+from ..namespaces import BASE, BCSH, DCTERMS, GRAPH, PROV
 from ..store.base import Store, graph_term
 from ..store.remote import RemoteStore
 from .contributions import Contribution, _provenance, contribution_iri, graph_iri, version_iri
@@ -121,7 +121,8 @@ def records(store: Store) -> list[Contribution]:
     graphs, records_prefix = GRAPH["contribution/"].value, contribution_iri("")
     result = store.query(
         f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ {{ ?s ?p ?o FILTER (STRSTARTS(STR(?s), \"{records_prefix}\")) }} "
-        f"UNION {{ ?c {PROV.wasAttributedTo} ?s . ?s ?p ?o FILTER (STRSTARTS(STR(?c), \"{records_prefix}\")) }} }} "
+        f"UNION {{ ?c {PROV.wasAttributedTo}|{DCTERMS.contributor} ?s . ?s ?p ?o "
+        f"FILTER (STRSTARTS(STR(?c), \"{records_prefix}\")) }} }} "
         f'FILTER (STRSTARTS(STR(?g), "{graphs}")) }}', union_default=False)
     assert isinstance(result, ox.QuerySolutions)
     by_graph: dict[str, list[ox.Quad]] = {}
