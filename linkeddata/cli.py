@@ -58,7 +58,9 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--trust-proxy", action="store_true", default=None, help="honour X-Forwarded-Proto/Host")
     _add_root(serve)
     serve.add_argument("--query-timeout", type=float, metavar="S", help="seconds a SPARQL query may run")
-    serve.add_argument("--tokens-file", type=Path, help="write tokens, one 'name:sha256-hex' per line")
+    serve.add_argument("--tokens-file", type=Path, help="write tokens, one 'name:sha256-hex[:role]' per line")
+    serve.add_argument("--review", action="store_true", default=None, dest="review_contributions",
+                       help="contributors' new contributions wait for a curator's review before they are published")
     serve.add_argument("--sparql-endpoint", help="serve a remote SPARQL 1.1 store instead of the embedded one")
     serve.add_argument("--update-endpoint", help="the remote store's update endpoint (for contributions)")
     serve.set_defaults(handler=_serve)
@@ -197,7 +199,8 @@ def serve_settings(args: argparse.Namespace, base: Settings | None = None) -> Se
     return (base or from_env()).with_overrides(
         host=args.host, port=args.port, public_url=args.public_url, workers=args.workers,
         trust_proxy=args.trust_proxy, root=args.root, query_timeout=args.query_timeout, tokens_file=args.tokens_file,
-        sparql_endpoint=args.sparql_endpoint, update_endpoint=args.update_endpoint)
+        sparql_endpoint=args.sparql_endpoint, update_endpoint=args.update_endpoint,
+        review_contributions=args.review_contributions)
 
 
 def _serve(args: argparse.Namespace) -> int:
