@@ -319,6 +319,17 @@ def test_a_retry_through_another_server_over_the_same_store_is_recognised(client
     assert len(client.get("/contributions").json()["contributions"]) == 1
 
 
+def test_a_retried_put_with_its_key_keeps_one_version(client: TestClient, tokens: dict[str, str]) -> None:
+    town = publish(client, tokens, "alice", TOWN)
+    headers = as_(tokens, "alice", **{"idempotency-key": "p-1"})
+    first = client.put(f"/contributions/{town}", content=TOWN_RENAMED, headers=headers)
+    again = client.put(f"/contributions/{town}", content=TOWN_RENAMED, headers=headers)
+    assert first.status_code == again.status_code == 200 and first.json() == again.json()
+    assert client.get(f"/contributions/{town}/versions/1").status_code == 200
+    assert client.get(f"/contributions/{town}/versions/2").status_code == 404
+    assert client.put(f"/contributions/{town}", content=TOWN, headers=headers).status_code == 422
+
+
 def test_if_match_guards_put_and_delete(client: TestClient, tokens: dict[str, str]) -> None:
     town = publish(client, tokens, "alice", TOWN)
     etag = client.get(f"/contributions/{town}").headers["etag"]
