@@ -15,7 +15,9 @@ import shutil
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from linkeddata import formats
 from linkeddata.curation import gate
@@ -24,6 +26,18 @@ from linkeddata.settings import Settings
 from linkeddata.store.dataset import Dataset
 
 RESULTS = Path(__file__).resolve().parent / "results"
+PARTS: dict[str, list[float]] = {"own checks": [], "integrity of the whole": [], "VoID refresh": []}
+"""Where a write's time goes: the contribution's own checks, the dependants' check, the statistics after it."""
+
+
+def timed(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            PARTS[name].append(time.perf_counter() - started)
+    return wrapper
 
 
 def scratch_project(source: Path, into: Path) -> Path:
@@ -51,6 +65,9 @@ def main(argv: list[str] | None = None) -> None:
         dataset = Dataset.load(root)
         print(f"loaded {len(dataset.store):,} quads in {time.perf_counter() - started:.1f} s")
         settings = Settings(root=root, max_contribution_triples=100_000)
+        gate.validate_contribution = timed("own checks", gate.validate_contribution)  # type: ignore[attr-defined]
+        gate.broken_by_write = timed("integrity of the whole", gate.broken_by_write)  # type: ignore[attr-defined]
+        dataset.refresh_void = timed("VoID refresh", dataset.refresh_void)  # type: ignore[method-assign]
         writer = Writer("bench")
         timings: dict[str, list[float]] = {"POST": [], "PUT": [], "DELETE": []}
         for _ in range(args.repeat):
@@ -68,6 +85,9 @@ def main(argv: list[str] | None = None) -> None:
     for name, seconds in timings.items():
         print(f"{name:6} {triples} triples: median {statistics.median(seconds):.3f} s, "
               f"max {max(seconds):.3f} s over {len(seconds)}")
+    for name, seconds in PARTS.items():
+        print(f"  {name}: {len(seconds)} calls, median {statistics.median(seconds or [0]):.3f} s, "
+              f"max {max(seconds or [0]):.3f} s")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from types import ModuleType
 
 from .settings import Settings, from_env
 from .validation import report
@@ -59,7 +60,9 @@ def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     serve.add_argument("--trust-proxy", action="store_true", default=None, help="honour X-Forwarded-Proto/Host")
     _add_root(serve)
     serve.add_argument("--query-timeout", type=float, metavar="S", help="seconds a SPARQL query may run")
-    serve.add_argument("--tokens-file", type=Path, help="write tokens, one 'name:sha256-hex' per line")
+    serve.add_argument("--tokens-file", type=Path, help="write tokens, one 'name:sha256-hex[:role]' per line")
+    serve.add_argument("--review", action="store_true", default=None, dest="review_contributions",
+                       help="contributors' new contributions wait for a curator's review before they are published")
     serve.add_argument("--sparql-endpoint", help="serve a remote SPARQL 1.1 store instead of the embedded one")
     serve.add_argument("--update-endpoint", help="the remote store's update endpoint (for contributions)")
     serve.add_argument("--store", type=Path, help="open this store folder (written by 'linkeddata build') instead "
@@ -132,6 +135,8 @@ def _add_contributions(commands: argparse._SubParsersAction[argparse.ArgumentPar
     contrib.add_argument("action", choices=["list", "show", "withdraw"])
     contrib.add_argument("id", nargs="?", help="the contribution (for show and withdraw)")
     _add_root(contrib)
+    contrib.add_argument("--sparql-endpoint", help="the shared remote store (its contributions are kept there)")
+    contrib.add_argument("--update-endpoint", help="the remote store's update endpoint (for withdraw)")
     contrib.set_defaults(handler=_contributions)
 
 
@@ -148,41 +153,51 @@ def _add_token(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _contributions(args: argparse.Namespace) -> int:
-    from .curation.contributions import ContributionFolder
-    from .errors import ResourceNotFoundError
+    from .curation import gate, shared
+    from .curation.contributions import ContributionFolder, check_id
+    from .errors import LinkedDataError, ResourceNotFoundError
+    from .store.remote import RemoteStore
 
-    folder = ContributionFolder((args.root or from_env().root) / "data")
+    settings = from_env().with_overrides(root=args.root, sparql_endpoint=args.sparql_endpoint,
+                                         update_endpoint=args.update_endpoint)
+    folder = ContributionFolder(settings.root / "data")
+    store = RemoteStore(settings.sparql_endpoint, settings.update_endpoint, settings.query_timeout) \
+        if settings.sparql_endpoint else None
     if args.action != "list" and not args.id:
         print(f"linkeddata contributions {args.action}: give the contribution id", file=sys.stderr)
         return 2
     try:
         if args.action == "list":
-            for record in folder.records():
+            for record in shared.records(store) if store else folder.records():
                 print(f"{record.id}\t{record.status}\t{record.author}\t{record.created}\t{record.size} bytes")
         elif args.action == "show":
-            sys.stdout.write(folder.read(args.id).decode("utf-8"))
+            sys.stdout.write((shared.read(store, check_id(args.id)) if store else folder.read(args.id)).decode("utf-8"))
         else:
-            return _withdraw(args)
+            return _withdraw(settings, check_id(args.id), gate)
     except ResourceNotFoundError as err:
         print(f"linkeddata contributions: {err}", file=sys.stderr)
         return 2
+    except LinkedDataError as err:
+        print(f"linkeddata contributions: {err}", file=sys.stderr)
+        return 1
+    finally:
+        if store:
+            store.close()
     return 0
 
 
-def _withdraw(args: argparse.Namespace) -> int:
+def _withdraw(settings: Settings, cid: str, gate: ModuleType) -> int:
     """The operator's withdraw goes through the gate: refused (exit 1) when published data depends on it."""
-    from .curation import gate
     from .store.dataset import Dataset
 
-    settings = from_env().with_overrides(root=args.root)
     try:
-        gate.withdraw(Dataset.open(settings), args.id)
+        gate.withdraw(Dataset.open(settings), cid)
     except gate.ConflictError as err:
         print(f"linkeddata contributions: {err}", file=sys.stderr)
         for resource, where in err.dependants.items():
             print(f"  {resource} (published in {', '.join(where) or 'the store'})", file=sys.stderr)
         return 1
-    print(f"withdrawn: {args.id} (running servers drop it on their next request)")
+    print(f"withdrawn: {cid} (running servers drop it on their next request)")
     return 0
 
 
@@ -216,7 +231,8 @@ def serve_settings(args: argparse.Namespace, base: Settings | None = None) -> Se
     return (base or from_env()).with_overrides(
         host=args.host, port=args.port, public_url=args.public_url, workers=args.workers,
         trust_proxy=args.trust_proxy, root=args.root, query_timeout=args.query_timeout, tokens_file=args.tokens_file,
-        sparql_endpoint=args.sparql_endpoint, update_endpoint=args.update_endpoint, store=args.store)
+        sparql_endpoint=args.sparql_endpoint, update_endpoint=args.update_endpoint, store=args.store,
+        review_contributions=args.review_contributions)
 
 
 def _serve(args: argparse.Namespace) -> int:

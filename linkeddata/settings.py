@@ -52,7 +52,10 @@ class Settings:
     update_endpoint: str | None = None
     """Its SPARQL 1.1 update endpoint, for contributions (without it, writes are refused)."""
     tokens_file: Path | None = None
-    """File of write tokens (``name:sha256-hex`` per line). None: writes are disabled."""
+    """File of write tokens (``name:sha256-hex[:role]`` per line). None: writes are disabled."""
+    review_contributions: bool = False
+    """Review mode: a contributor's new contribution lands *pending* (validated, seen only by its author and the
+    curators, not published) until a curator accepts or rejects it. Curators' own writes are published at once."""
     store: Path | None = None
     """A store folder ``linkeddata build`` wrote: opened instead of parsing the sources (ready at once)."""
 

@@ -13,7 +13,7 @@ import os
 import re
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -24,6 +24,10 @@ from ..namespaces import BASE, DCTERMS, FOAF, GRAPH, ID, PROV, RDF, RDFS, XSD
 FOLDER_NAME = "contributions"
 WITHDRAWN = "withdrawn"
 VERSIONS = "versions"
+PENDING = "pending"
+REJECTED = "rejected"
+CONTENT_MARKER = "# Contributed content follows.\n"
+"""Ends the server's provenance header in a contribution's file; what follows is what the contributor sent."""
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -63,18 +67,32 @@ class Contribution:
     """``accepted`` (in the data), ``withdrawn``, or ``unreadable`` (a file in the folder we cannot read)."""
     revision_of: str | None = None
     """The IRI of the version this one replaced."""
+    reason: str | None = None
+    """Why a curator rejected it (review mode)."""
+    editor: str | None = None
+    """Who wrote this version, when not its author (a curator's replacement)."""
 
     def as_json(self) -> dict[str, object]:
+        kept = {"reason": self.reason} if self.reason is not None else {}
+        kept |= {"editor": self.editor} if self.editor is not None else {}
         return {"id": self.id, "author": self.author, "created": self.created, "size": self.size,
                 "sha256": self.sha256, "status": self.status, "iri": contribution_iri(self.id),
-                "revisionOf": self.revision_of}
+                "revisionOf": self.revision_of, **kept}
+
+    @property
+    def published(self) -> bool:
+        """Seen by everyone: accepted or withdrawn (pending and rejected ones only by their author and curators)."""
+        return self.status not in (PENDING, REJECTED)
 
 
-def provenance_turtle(cid: str, author: str, created: str, digest: str, size: int, revision_of: str | None = None) -> str:
+def provenance_turtle(cid: str, author: str, created: str, digest: str, size: int, revision_of: str | None = None,
+                      editor: str | None = None) -> str:
     """PROV-O statements about the contribution, written at the top of its file (full IRIs, no prefixes)."""
     subject = f"<{contribution_iri(cid)}>"
-    name = author.replace("\\", "\\\\").replace('"', '\\"')
+    name = _string(author)
     revision = f"    {PROV.wasRevisionOf} <{revision_of}> ;\n" if revision_of else ""
+    if editor is not None:
+        revision += f'    {DCTERMS.contributor} [ {RDF.type} {PROV.Agent} ; {FOAF.name} "{_string(editor)}" ] ;\n'
     return (
         f"# Contribution {cid}, accepted {created}.\n"
         f"{subject} {RDF.type} {PROV.Entity} ;\n"
@@ -84,8 +102,22 @@ def provenance_turtle(cid: str, author: str, created: str, digest: str, size: in
         f'    {DCTERMS.extent} "{size}"^^{XSD.integer} ;\n'
         f"{revision}"
         f"    {PROV.wasAttributedTo} [ {RDF.type} {PROV.Agent} ; {FOAF.name} \"{name}\" ] .\n"
-        f"# Contributed content follows.\n"
+        f"{CONTENT_MARKER}"
     )
+
+
+def _string(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def with_provenance(cid: str, content: str, author: str, revision_of: str | None = None,
+                    editor: str | None = None) -> tuple[str, Contribution]:
+    """The text to store for a contribution (the server's provenance, then the content), and its record."""
+    body = content.encode("utf-8")
+    digest = hashlib.sha256(body).hexdigest()
+    created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    text = provenance_turtle(cid, author, created, digest, len(body), revision_of, editor) + content
+    return text, Contribution(cid, author, created, len(body), digest, "accepted", revision_of, editor=editor)
 
 
 class ContributionFolder:
@@ -117,14 +149,12 @@ class ContributionFolder:
             return []
         return sorted(p for p in self.folder.iterdir() if p.suffix == ".ttl" and _ID.match(p.stem))
 
-    def write(self, cid: str, content: str, author: str, revision_of: str | None = None) -> Contribution:
+    def write(self, cid: str, content: str, author: str, revision_of: str | None = None,
+              editor: str | None = None) -> Contribution:
         """Write (or replace) contribution ``cid`` atomically; returns its record."""
-        body = content.encode("utf-8")
-        digest = hashlib.sha256(body).hexdigest()
-        created = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        text = provenance_turtle(cid, author, created, digest, len(body), revision_of) + content
+        text, record = with_provenance(cid, content, author, revision_of, editor)
         _atomic_write(self.path(cid), text.encode("utf-8"))
-        return Contribution(cid, author, created, len(body), digest, "accepted", revision_of)
+        return record
 
     def keep_version(self, cid: str) -> tuple[int, Path]:
         """Copy the current file of ``cid`` to ``versions/<cid>/<n>.ttl`` before it is replaced; its number and path."""
@@ -160,30 +190,59 @@ class ContributionFolder:
         _fsync_folder(self.folder)
         _fsync_folder(target.parent)
 
-    def read(self, cid: str) -> bytes:
-        path = self.path(cid)
+    def read(self, cid: str, status: str = "accepted") -> bytes:
+        path = self._path_in(status, cid)
         if not path.exists():
             raise ResourceNotFoundError(f"No contribution {cid!r}")
         return path.read_bytes()
 
     def records(self) -> list[Contribution]:
         accepted = [self._record(p, "accepted") for p in self.files()]
-        gone = self.folder / WITHDRAWN
-        withdrawn = [self._record(p, "withdrawn") for p in sorted(gone.glob("*.ttl"))] if gone.is_dir() else []
-        return accepted + withdrawn
+        others = [self._record(p, status) for status in (WITHDRAWN, PENDING, REJECTED)
+                  for p in sorted((self.folder / status).glob("*.ttl")) if _ID.match(p.stem)]
+        return accepted + others
 
     def get(self, cid: str) -> Contribution:
-        for record in self.records():
-            if record.id == check_id(cid):
-                return record
+        """The record of ``cid`` wherever it is (accepted, withdrawn, pending, rejected)."""
+        for status in ("accepted", WITHDRAWN, PENDING, REJECTED):
+            path = self._path_in(status, cid)
+            if path.is_file():
+                return self._record(path, status)
         raise ResourceNotFoundError(f"No contribution {cid!r}")
+
+    # --- review mode: pending contributions, accepted or rejected by a curator ---
+
+    def write_pending(self, cid: str, content: str, author: str) -> Contribution:
+        text, record = with_provenance(cid, content, author)
+        (self.folder / PENDING).mkdir(parents=True, exist_ok=True)
+        _atomic_write(self._path_in(PENDING, cid), text.encode("utf-8"))
+        return replace(record, status=PENDING)
+
+    def publish_pending(self, cid: str) -> None:
+        """Move a pending file into the folder, where it is loaded (one rename: never half published)."""
+        self._path_in(PENDING, cid).replace(self.path(cid))
+        _fsync_folder(self.folder)
+        _fsync_folder(self.folder / PENDING)
+
+    def reject_pending(self, cid: str, reason: str) -> None:
+        target = self._path_in(REJECTED, cid)
+        target.parent.mkdir(exist_ok=True)
+        _atomic_write(target.with_suffix(".reason"), reason.encode("utf-8"))
+        self._path_in(PENDING, cid).replace(target)
+        _fsync_folder(self.folder / PENDING)
+        _fsync_folder(target.parent)
+
+    def _path_in(self, status: str, cid: str) -> Path:
+        return self.path(cid) if status == "accepted" else self.folder / status / f"{check_id(cid)}.ttl"
 
     def _record(self, path: Path, status: str) -> Contribution:
         """Read the provenance back from the file itself: the file is the single source of truth. A file that
         cannot be read, or whose provenance is not exactly what the server writes, is reported ``unreadable``."""
         try:
             quads = list(ox.parse(path.read_bytes(), format=ox.RdfFormat.TURTLE, base_iri=BASE))
-            return _provenance(path.stem, quads, status)
+            record = _provenance(path.stem, quads, status)
+            reason = path.with_suffix(".reason")
+            return replace(record, reason=reason.read_text(encoding="utf-8")) if status == REJECTED else record
         except (OSError, SyntaxError, ValueError):
             return Contribution(path.stem, "", "", _size(path), "", "unreadable")
 
@@ -211,8 +270,11 @@ def _provenance(cid: str, quads: list[ox.Quad], status: str) -> Contribution:
     if not re.fullmatch(r"[0-9a-f]{64}", digest) or not isinstance(created, ox.Literal):
         raise ValueError("malformed digest or time")
     revision = one(PROV.wasRevisionOf, required=False)
+    editor = one(DCTERMS.contributor, required=False)
+    editors = {q.object.value for q in quads if editor is not None and q.subject == editor and q.predicate == FOAF.name
+               and isinstance(q.object, ox.Literal)}
     return Contribution(cid, names.pop(), created.value, int(extent.value), digest, status,
-                        revision.value if revision is not None else None)
+                        revision.value if revision is not None else None, editor=editors.pop() if editors else None)
 
 
 def _size(path: Path) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import errno
 import hashlib
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -19,22 +20,34 @@ from ..publishing.void import VOID_GRAPH
 from ..settings import Settings
 from ..store.base import Store, Subject, Term
 from ..store.dataset import Dataset
-from ..store.loading import parse_file
+from ..store.loading import parse_bytes, parse_file
+from ..store.remote import RemoteStore
 from ..terms import show
 from ..validation.integrity import broken_by_write
 from ..validation.outcome import ValidationOutcome, ValidationResult
 from ..validation.syntax import parse_untrusted
 from ..validation.validate import validate_contribution
 from ..vocabulary import VIOLATION, load_vocabulary
-from . import events
+from . import events, shared
 from .auth import ForbiddenError, Writer
-from .contributions import Contribution, ContributionFolder, etag_of, graph_iri, version_iri
+from .contributions import (
+    CONTENT_MARKER,
+    PENDING,
+    Contribution,
+    ContributionFolder,
+    etag_of,
+    graph_iri,
+    version_iri,
+    with_provenance,
+)
 from .idempotency import IdempotencyKey, KeyLedger
 
 ACCEPTED_SYNTAXES: tuple[formats.Format, ...] = (formats.TURTLE, formats.N_TRIPLES)
 """Contributions are stored as Turtle: Turtle itself, or N-Triples (a subset of it)."""
 SERVER_OWNED = BCSH.ServerOwnedProvenance
 """Constraint component of a triple about something only the server describes (its records, graphs, dataset)."""
+PRUNE_EVERY = 64
+"""About one write in this many forgets the expired Idempotency-Keys of the folder."""
 _SERVER_OWNED_PREFIXES = (ID["contribution/"].value, GRAPH[""].value, DATASET_IRI)
 
 
@@ -109,6 +122,47 @@ class Answer:
     replayed: bool = field(default=False, compare=False)
 
 
+# --- reading: the folder of the embedded store, or the shared remote store -----------------------------------
+
+
+def records(dataset: Dataset, reader: Writer | None = None) -> list[Contribution]:
+    """Every published contribution, accepted and withdrawn (an unreadable one says so), and the pending and
+    rejected ones ``reader`` may see (its own; all of them for a curator)."""
+    if shared.is_shared(dataset.store):
+        return shared.records(dataset.store)
+    return [r for r in dataset.contributions.records() if r.published or (reader and reader.may_change(r.author))]
+
+
+def current(dataset: Dataset, cid: str) -> Contribution | None:
+    """The accepted contribution ``cid``, None if there is none (or it was withdrawn)."""
+    if shared.is_shared(dataset.store):
+        return shared.get(dataset.store, cid)
+    folder = dataset.contributions
+    return folder.get(cid) if folder.path(cid).exists() else None
+
+
+def read(dataset: Dataset, cid: str, reader: Writer | None = None) -> bytes:
+    """The accepted contribution's file; a pending or rejected one for its author and the curators."""
+    if shared.is_shared(dataset.store):
+        return shared.read(dataset.store, cid)
+    folder = dataset.contributions
+    if folder.path(cid).exists() or reader is None:
+        return folder.read(cid)
+    record = folder.get(cid)
+    if record.published or not reader.may_change(record.author):
+        raise ResourceNotFoundError(f"No contribution {cid!r}")
+    return folder.read(cid, record.status)
+
+
+def read_version(dataset: Dataset, cid: str, number: int) -> bytes:
+    if shared.is_shared(dataset.store):
+        return shared.read_version(dataset.store, cid, number)
+    return dataset.contributions.read_version(cid, number)
+
+
+# --- writing ---------------------------------------------------------------------------------------------------
+
+
 def server_owned(triples: list[ox.Triple]) -> list[ValidationResult]:
     """Triples a contribution may not state: about a contribution record, a graph of ours or the dataset itself
     (the server writes their provenance; a contribution could otherwise forge it)."""
@@ -143,16 +197,30 @@ def accept(dataset: Dataset, body: bytes, fmt: formats.Format, writer: Writer, s
         raise BadInputError(f"The contribution is not UTF-8 (byte {err.start}).") from None
     folder = dataset.contributions
     with folder.lock():
-        ledger = KeyLedger(folder.folder)
-        replay, cid_for_key = _replay(ledger, folder, writer, conditions.key, cid, body)
+        ledger = _ledger(dataset)
+        replay, cid_for_key = _replay(ledger, dataset, writer, conditions.key, cid, body)
         if replay is not None:
             return replay
-        owner = _authorise(folder, writer, cid, conditions.if_match) if cid else writer.name
         target = cid or cid_for_key or folder.new_id()
         if conditions.key is not None:
             ledger.begin(writer.name, conditions.key, target)
-        record = _write(dataset, folder, text, fmt, owner, writer, settings, target, replacing=cid is not None)
-        answer = Answer(201 if cid is None else 200, record)
+        reviewed = settings.review_contributions and cid is None and not writer.curator
+        if reviewed and shared.is_shared(dataset.store):
+            raise ForbiddenError("Review mode is not available over a shared store: only curators may write.")
+        if reviewed:
+            _validated(dataset, text, fmt, settings, None)
+            try:
+                record = folder.write_pending(target, text, writer.name)
+            except OSError as err:
+                raise write_failure(err) from err
+            answer = Answer(202, record)
+        elif isinstance(dataset.store, RemoteStore) and shared.is_shared(dataset.store):
+            record = _write_shared(dataset, dataset.store, text, fmt, writer, settings, target, cid, conditions)
+            answer = Answer(201 if cid is None else 200, record)
+        else:
+            owner = _authorise(dataset, writer, cid, conditions.if_match) if cid else writer.name
+            record = _write(dataset, folder, text, fmt, owner, writer, settings, target, replacing=cid is not None)
+            answer = Answer(201 if cid is None else 200, record)
         if conditions.key is not None:
             ledger.answer(writer.name, conditions.key, target, answer.status, record)
         return answer
@@ -162,35 +230,115 @@ def withdraw(dataset: Dataset, cid: str, writer: Writer | None = None, condition
     """Withdraw ``cid`` (``writer`` None: the operator) unless data others published depends on it (409)."""
     folder = dataset.contributions
     with folder.lock():
-        ledger = KeyLedger(folder.folder)
+        ledger = _ledger(dataset)
         name = writer.name if writer else ""
         if conditions.key is not None:
             entry = ledger.recall(name, conditions.key)
-            if entry is not None and (entry.status is not None or not folder.path(cid).exists()):
+            if entry is not None and (entry.status is not None or current(dataset, cid) is None):
                 return Answer(204, replayed=True)
-        if writer is not None:
-            _authorise(folder, writer, cid, conditions.if_match)
-        elif not folder.path(cid).exists():
-            raise ResourceNotFoundError(f"No accepted contribution {cid!r}")
         if conditions.key is not None:
             ledger.begin(name, conditions.key, cid)
-        dataset.sync_contributions()
-        _refuse_conflicts(dataset, cid, [])
-        try:
-            folder.withdraw(cid)
-        except OSError as err:
-            raise write_failure(err) from err
-        dataset.store.drop_graph(graph_iri(cid))
-        history.record(dataset.root, history.Change(cid, name or "operator"))  # the withdrawal: a dataset version
-        dataset.sync_contributions()
+        if isinstance(dataset.store, RemoteStore) and shared.is_shared(dataset.store):
+            _withdraw_shared(dataset, dataset.store, cid, writer, conditions)
+        else:
+            _withdraw_file(dataset, folder, cid, writer, conditions)
         if conditions.key is not None:
             ledger.answer(name, conditions.key, cid, 204, None)
-        events.publish(events.WriteEvent(events.WITHDRAWN, cid, name or "operator", _now(),
-                                         folder.folder / "withdrawn" / f"{cid}.ttl"))
+        kept = None if shared.is_shared(dataset.store) else folder.folder / "withdrawn" / f"{cid}.ttl"
+        events.publish(events.WriteEvent(events.WITHDRAWN, cid, name or "operator", _now(), kept))
         return Answer(204)
 
 
-def _replay(ledger: KeyLedger, folder: ContributionFolder, writer: Writer, key: IdempotencyKey | None,
+def review(dataset: Dataset, cid: str, curator: Writer, accepted: bool, reason: str, settings: Settings) -> Answer:
+    """A curator's decision on a pending contribution: accepted, it is validated again against the data as it is
+    now and published; rejected, it is kept with the reason, unpublished."""
+    if not curator.curator:
+        raise ForbiddenError("Only a curator may accept or reject a pending contribution.")
+    folder = dataset.contributions
+    with folder.lock():
+        record = folder.get(cid)
+        if record.status != PENDING:
+            raise ResourceNotFoundError(f"No pending contribution {cid!r}")
+        if not accepted:
+            if not reason.strip():
+                raise BadInputError("A rejection needs a reason.")
+            folder.reject_pending(cid, reason.strip())
+            return Answer(200, folder.get(cid))
+        text = folder.read(cid, PENDING).decode("utf-8").partition(CONTENT_MARKER)[2]
+        _validated(dataset, text, formats.TURTLE, settings, None)
+        try:
+            folder.publish_pending(cid)
+        except OSError as err:
+            raise write_failure(err) from err
+        dataset.store.replace_graph(graph_iri(cid), parse_file(folder.path(cid)))
+        history.record(dataset.root, history.Change(cid, curator.name, "accepted on review"))  # a dataset version
+        dataset.sync_contributions()
+        events.publish(events.WriteEvent(events.CREATED, cid, record.author, _now(), folder.path(cid)))
+        return Answer(200, folder.get(cid))
+
+
+def _withdraw_file(dataset: Dataset, folder: ContributionFolder, cid: str, writer: Writer | None,
+                   conditions: Conditions) -> None:
+    _authorise(dataset, writer, cid, conditions.if_match)
+    dataset.sync_contributions()
+    _refuse_conflicts(dataset, cid, [])
+    try:
+        folder.withdraw(cid)
+    except OSError as err:
+        raise write_failure(err) from err
+    dataset.store.drop_graph(graph_iri(cid))
+    history.record(dataset.root, history.Change(cid, writer.name if writer else "operator"))  # a dataset version
+    dataset.sync_contributions()
+
+
+def _withdraw_shared(dataset: Dataset, store: RemoteStore, cid: str, writer: Writer | None,
+                     conditions: Conditions) -> None:
+    for _ in range(shared.MAX_ATTEMPTS):
+        expected = shared.write_count(store)
+        _authorise(dataset, writer, cid, conditions.if_match)
+        _refuse_conflicts(dataset, cid, [])
+        if shared.commit(store, expected, shared.withdraw_graph(cid, shared.read(store, cid).decode("utf-8"))):
+            history.record(dataset.root, history.Change(cid, writer.name if writer else "operator", triples=()))
+            dataset.refresh_void()  # the dataset's description lists the new version
+            return
+    raise shared.StoreBusyError("Other servers kept writing; nothing was changed. Retry later.")
+
+
+def _write_shared(dataset: Dataset, store: RemoteStore, text: str, fmt: formats.Format, writer: Writer,
+                  settings: Settings, target: str, cid: str | None, conditions: Conditions) -> Contribution:
+    """The write through a shared store: validated against the store's state at counter n, committed only if the
+    counter is still n (else validated again against the newer state). No local file: the store is the truth."""
+    for _ in range(shared.MAX_ATTEMPTS):
+        expected = shared.write_count(store)
+        owner = _authorise(dataset, writer, cid, conditions.if_match) if cid else writer.name
+        _validated(dataset, text, fmt, settings, target if cid else None)
+        keep = None
+        if cid is not None:
+            number = shared.version_count(store, cid) + 1
+            keep = (version_iri(cid, number), shared.read(store, cid).decode("utf-8"))
+        stored, record = with_provenance(target, text, owner, keep[0] if keep else None,
+                                         writer.name if writer.name != owner else None)
+        content = parse_bytes(stored.encode("utf-8"), formats.TURTLE, source="contribution")
+        if shared.commit(store, expected, shared.replace_graph(target, content, keep)):
+            history.record(dataset.root, history.Change(target, writer.name, triples=tuple(content)))
+            dataset.refresh_void()  # the dataset's description lists the new version
+            kind = events.REPLACED if cid else events.CREATED
+            events.publish(events.WriteEvent(kind, target, writer.name, record.created, None, keep[0] if keep else None))
+            return record
+    raise shared.StoreBusyError("Other servers kept writing; nothing was changed. Retry later.")
+
+
+def _ledger(dataset: Dataset) -> KeyLedger:
+    """Where Idempotency-Keys are kept: beside the contributions (the folder, or the shared store)."""
+    if isinstance(dataset.store, RemoteStore) and shared.is_shared(dataset.store):
+        return shared.StoreKeyLedger(dataset.store)
+    ledger = KeyLedger(dataset.contributions.folder)
+    if secrets.randbelow(PRUNE_EVERY) == 0:
+        ledger.prune()
+    return ledger
+
+
+def _replay(ledger: KeyLedger, dataset: Dataset, writer: Writer, key: IdempotencyKey | None,
             cid: str | None, body: bytes) -> tuple[Answer | None, str | None]:
     """The first answer to a retried request, if it had one; else the id a crashed first attempt chose."""
     if key is None:
@@ -202,45 +350,51 @@ def _replay(ledger: KeyLedger, folder: ContributionFolder, writer: Writer, key: 
     if entry.status is not None:
         return Answer(entry.status, record, replayed=True), entry.cid
     # Begun but never answered (the server died): done if the file holds this very body, else to be done again.
-    if entry.cid and cid is None and folder.path(entry.cid).exists():
-        current = folder.get(entry.cid)
-        if current.sha256 == hashlib.sha256(body).hexdigest():
-            ledger.answer(writer.name, key, entry.cid, 201, current)
-            return Answer(201, current, replayed=True), entry.cid
+    written = current(dataset, entry.cid) if entry.cid and cid is None else None
+    if written is not None and written.sha256 == hashlib.sha256(body).hexdigest():
+        ledger.answer(writer.name, key, written.id, 201, written)
+        return Answer(201, written, replayed=True), written.id
     return None, entry.cid
 
 
-def _authorise(folder: ContributionFolder, writer: Writer, cid: str, if_match: str | None) -> str:
-    """The owner of ``cid``, after checking that ``writer`` may change it and ``If-Match`` still holds."""
-    if not folder.path(cid).exists():
+def _authorise(dataset: Dataset, writer: Writer | None, cid: str, if_match: str | None) -> str:
+    """The owner of ``cid``, after checking that ``writer`` (None: the operator) may change it and that
+    ``If-Match`` still holds."""
+    record = current(dataset, cid)
+    if record is None:
         raise ResourceNotFoundError(f"No accepted contribution {cid!r} (a withdrawn one cannot be changed)")
-    record = folder.get(cid)
-    if record.status != "accepted" or not writer.may_change(record.author):
+    if writer is not None and (record.status != "accepted" or not writer.may_change(record.author)):
         raise ForbiddenError(f"Contribution {cid!r} is not yours: only its author or a curator may change it.")
     if if_match is not None:
-        current = etag_of(folder.read(cid))
-        if not any(tag.strip() in ("*", current) for tag in if_match.split(",")):
+        now = etag_of(read(dataset, cid))
+        if not any(tag.strip() in ("*", now) for tag in if_match.split(",")):
             raise PreconditionFailedError(f"Contribution {cid!r} has changed since you read it (If-Match is "
-                                          f"stale; it is now {current}). Nothing was changed.")
+                                          f"stale; it is now {now}). Nothing was changed.")
     return record.author
 
 
-def _write(dataset: Dataset, folder: ContributionFolder, text: str, fmt: formats.Format, owner: str, writer: Writer,
-           settings: Settings, target: str, replacing: bool) -> Contribution:
+def _validated(dataset: Dataset, text: str, fmt: formats.Format, settings: Settings, replacing: str | None) -> list[ox.Triple]:
+    """The contribution's triples, once it has no defects of its own (422) and breaks nothing others published (409)."""
     body = text.encode("utf-8")
-    outcome = check(dataset, body, fmt, settings, replacing=target if replacing else None)
+    outcome = check(dataset, body, fmt, settings, replacing=replacing)
     if outcome.errors or not outcome.conforms:
         raise RejectedError(outcome)
     try:
         triples = parse_untrusted(body, fmt, source="contribution", max_depth=settings.max_document_depth)
     except RdfSyntaxError as err:  # check() read it already: only a changed parser would get here
         raise RejectedError(ValidationOutcome(errors=(err,))) from err
-    _refuse_conflicts(dataset, target if replacing else None, triples)
+    _refuse_conflicts(dataset, replacing, triples)
+    return triples
+
+
+def _write(dataset: Dataset, folder: ContributionFolder, text: str, fmt: formats.Format, owner: str, writer: Writer,
+           settings: Settings, target: str, replacing: bool) -> Contribution:
+    _validated(dataset, text, fmt, settings, target if replacing else None)
     previous = folder.path(target).read_bytes() if replacing else None
     try:
         kept = folder.keep_version(target) if replacing else None
         revision = version_iri(target, kept[0]) if kept else None
-        record = folder.write(target, text, owner, revision)
+        record = folder.write(target, text, owner, revision, writer.name if writer.name != owner else None)
     except OSError as err:
         raise write_failure(err) from err
     try:

@@ -51,7 +51,8 @@ class Entry:
         if self.record is None:
             return None
         fields = {k: self.record[k] for k in ("id", "author", "created", "size", "sha256", "status")}
-        return Contribution(**fields, revision_of=self.record.get("revisionOf"))  # type: ignore[arg-type]
+        return Contribution(**fields, revision_of=self.record.get("revisionOf"),  # type: ignore[arg-type]
+                            editor=self.record.get("editor"))  # type: ignore[arg-type]
 
 
 class KeyLedger:
@@ -62,10 +63,12 @@ class KeyLedger:
 
     def recall(self, writer: str, key: IdempotencyKey) -> Entry | None:
         """The entry for this writer's key, None if new (or expired); KeyReusedError for another request."""
-        path = self._path(writer, key)
+        text = self._load(entry_name(writer, key))
         try:
-            entry = Entry(**json.loads(path.read_text(encoding="utf-8")))
-        except (OSError, ValueError, TypeError):
+            entry = Entry(**json.loads(text)) if text is not None else None
+        except (ValueError, TypeError):
+            return None
+        if entry is None:
             return None
         if entry.time + KEEP_SECONDS < _now():
             return None
@@ -95,12 +98,22 @@ class KeyLedger:
                 continue
 
     def _save(self, writer: str, key: IdempotencyKey, entry: Entry) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self._path(writer, key), json.dumps(asdict(entry)).encode("utf-8"))
+        self._store(entry_name(writer, key), json.dumps(asdict(entry)))
 
-    def _path(self, writer: str, key: IdempotencyKey) -> Path:
-        name = hashlib.sha256(f"{writer}\n{key.key}".encode()).hexdigest()
-        return self.folder / f"{name}.json"
+    def _load(self, name: str) -> str | None:
+        try:
+            return (self.folder / f"{name}.json").read_text(encoding="utf-8")
+        except (OSError, ValueError):
+            return None
+
+    def _store(self, name: str, text: str) -> None:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        _atomic_write(self.folder / f"{name}.json", text.encode("utf-8"))
+
+
+def entry_name(writer: str, key: IdempotencyKey) -> str:
+    """Where a writer's key is kept: a hash, so neither the key nor the name ever reaches a path or a query."""
+    return hashlib.sha256(f"{writer}\n{key.key}".encode()).hexdigest()
 
 
 def _now() -> float:

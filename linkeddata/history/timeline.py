@@ -14,6 +14,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from ..curation.contributions import ContributionFolder, graph_iri
 from ..errors import RdfSyntaxError, ResourceNotFoundError
 from ..namespaces import GRAPH
@@ -37,6 +39,9 @@ class Change:
     contribution: str
     author: str = ""
     message: str = ""
+    triples: tuple[ox.Triple, ...] | None = None
+    """The contribution's content now, where no file holds it (a shared store is the truth): () once withdrawn.
+    None: read its accepted file."""
 
 
 _INSTANCES: dict[Path, History] = {}
@@ -132,7 +137,8 @@ class History:
                 self.log.append(self._bundled_version(exclude=change.contribution))
             graph = graph_iri(change.contribution)
             before = self._current().get(graph, frozenset())
-            after = _contribution_lines(self.root, change.contribution)
+            after = (_contribution_lines(self.root, change.contribution) if change.triples is None
+                     else canonical_graph(graph, change.triples))
             patch = Patch.between(before, after)
             if not patch:
                 return None

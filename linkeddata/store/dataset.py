@@ -146,7 +146,10 @@ class Dataset:
     def _sync_contributions(self) -> bool:
         """Bring the store in line with ``data/contributions/`` (another process may have written there).
         Cheap when nothing changed: one stat of the folder. Never raises: an unreadable file is logged and
-        skipped (its next change is picked up), a remote store that is down leaves the sync for later."""
+        skipped (its next change is picked up), a remote store that is down leaves the sync for later. A remote
+        store that takes writes is the contributions' single source of truth: no local folder is pushed into it."""
+        if isinstance(self.store, RemoteStore) and self.store.update_endpoint:
+            return False
         folder = self.contributions.folder
         mtime = folder.stat().st_mtime_ns if folder.is_dir() else 0
         if mtime == self._contributions_folder_mtime:
@@ -177,7 +180,14 @@ class Dataset:
         self.store.replace_graph(graph_iri(cid), triples)
 
     def _contribution_files(self) -> dict[str, tuple[int, int]]:
-        return {p.stem: (p.stat().st_mtime_ns, p.stat().st_size) for p in self.contributions.files()}
+        found = {}
+        for path in self.contributions.files():
+            try:
+                stat = path.stat()
+            except OSError:  # withdrawn or replaced between the listing and now: the next sync sees it
+                continue
+            found[path.stem] = (stat.st_mtime_ns, stat.st_size)
+        return found
 
     def dump(self, fmt: formats.Format, public_base: str, gzipped: bool = False) -> Dump:
         """The whole dataset in ``fmt`` (quads for dataset syntaxes) at ``public_base``, cached until the store changes."""

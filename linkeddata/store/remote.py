@@ -160,6 +160,12 @@ class RemoteStore(WriteClock):
 
     # --- writing and talking -------------------------------------------------------------------------------
 
+    def write(self, sparql: str) -> None:
+        """Run an update that changes what readers see (caches and ETags learn of it)."""
+        with self._write_lock:
+            self.update(sparql)
+            self._touch()
+
     def update(self, sparql: str) -> None:
         if not self.update_endpoint:
             raise UpstreamError("This server has no --update-endpoint: writes to the remote store are disabled.")

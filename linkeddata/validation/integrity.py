@@ -4,14 +4,16 @@ it: the resources the write touches and those that refer to them, never the whol
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from functools import cache
 
 import pyoxigraph as ox
 
-from ..namespaces import ID
+from ..namespaces import ID, SH
 from ..store.base import Store, Subject, Term, graph_term
-from ..terms import show
+from ..terms import RDF_TYPE, show
 from ..vocabulary import VIOLATION, Vocabulary
 from .checks import REFERENTIAL_INTEGRITY
 from .context import context_around, context_hops
@@ -22,6 +24,9 @@ from .sparql_constraints import sparql_results
 
 _CONTRIBUTION_RECORDS = ID["contribution/"].value
 """The server's own provenance records: a write changes them, but nothing published depends on them."""
+_PREFIX = re.compile(r"PREFIX\s+([\w-]*):\s*<([^>]*)>", re.IGNORECASE)
+_NAME = re.compile(r"(?<![\w<])([A-Za-z][\w-]*)?:([A-Za-z_][\w-]*)")
+_IRI = re.compile(r"<([^>\s]+)>")
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,44 @@ class AfterWrite:
                 yield quad
         if graph is None:
             yield from self.added.quads(subject, predicate, obj)
+
+
+@cache
+def watched_properties(vocabulary: Vocabulary) -> frozenset[str]:
+    """Properties of a resource that the shapes of *other* resources may look at, so that changing them can break
+    the resources pointing at it: ``rdf:type`` (``sh:class``, targets), the properties of shapes reached through
+    ``sh:node`` or ``sh:qualifiedValueShape``, and every IRI a SPARQL constraint names. An over-approximation:
+    a property wrongly included costs time, never a missed violation."""
+    watched = {RDF_TYPE.value}
+    outgoing: dict[object, list[ox.Triple]] = {}
+    for t in vocabulary.shapes:
+        outgoing.setdefault(t.subject, []).append(t)
+    pending = [t.object for t in vocabulary.shapes if t.predicate in (SH.node, SH.qualifiedValueShape)]
+    seen: set[object] = set()
+    while pending:
+        node = pending.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for t in outgoing.get(node, []):
+            if isinstance(t.object, ox.NamedNode):
+                watched.add(t.object.value)
+            pending.append(t.object)
+    for constraint in vocabulary.sparql_constraints:
+        prefixes = dict(_PREFIX.findall(constraint.select))
+        watched |= {prefixes[p] + local for p, local in _NAME.findall(constraint.select) if p in prefixes}
+        watched |= set(_IRI.findall(constraint.select))
+    return frozenset(watched)
+
+
+def changed_properties(removed: Iterable[ox.Triple], added: Iterable[ox.Triple]) -> dict[ox.NamedNode, set[str]]:
+    """For each resource, the properties whose values the write changes (restated triples are no change)."""
+    before, after = set(removed), set(added)
+    changed: dict[ox.NamedNode, set[str]] = {}
+    for t in before ^ after:
+        if isinstance(t.subject, ox.NamedNode):
+            changed.setdefault(t.subject, set()).add(t.predicate.value)
+    return changed
 
 
 def touched_resources(triples: Iterable[ox.Triple]) -> set[ox.NamedNode]:
@@ -85,9 +128,13 @@ def broken_by_write(existing: Store, removed_graph: str | None, removed: list[ox
     after = AfterWrite(existing, frozenset([*derived_graphs, *([removed_graph] if removed_graph else [])]), TripleIndex(added))
     touched = touched_resources([*removed, *added])
     hops = context_hops(vocabulary)
-    # A resource the write leaves described nowhere is no longer one to check; its referrers are.
+    # A resource the write leaves described nowhere is no longer one to check; its referrers are. Referrers are
+    # checked only when a property they may look at changed (a label added to a province touches no meeting).
     still = {n for n in touched if _described(after, n)}
-    focus = (still | referrers(after, touched, hops)) - {t.subject for t in added}
+    watched = watched_properties(vocabulary)
+    seeds = {n for n, properties in changed_properties(removed, added).items()
+             if n in touched and properties & watched}
+    focus = (still | referrers(after, seeds, hops)) - {t.subject for t in added}
     if not focus:
         return []
     before = {_key(r): r for r in _violations(existing, focus, hops, vocabulary)}

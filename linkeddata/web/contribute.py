@@ -19,7 +19,13 @@ from ..curation import gate
 from ..curation.auth import AuthError, Writer
 from ..curation.contributions import Contribution, check_id, contribution_iri, etag_of
 from ..curation.idempotency import IdempotencyKey
-from ..errors import PayloadTooLargeError, RdfSyntaxError, ResourceNotFoundError, UnsupportedMediaTypeError
+from ..errors import (
+    BadInputError,
+    PayloadTooLargeError,
+    RdfSyntaxError,
+    ResourceNotFoundError,
+    UnsupportedMediaTypeError,
+)
 from ..publishing.rewrite import IriRewriter
 from ..terms import Resource
 from ..validation import report
@@ -50,7 +56,8 @@ JSON_TYPE = [formats.JSON_SUMMARY.media_type]
 def _write_responses(ok_status: int) -> dict[int | str, dict[str, object]]:
     responses = documented(JSON_TYPE, 400, 401, 403, 404, 412, 413, 415, 503, 507, ok_status=ok_status)
     return {**responses, 422: {"description": "Does not conform", "content": {formats.JSON_SUMMARY.media_type: {}}},
-            409: {"description": "Would break data that depends on it", "content": {formats.JSON_SUMMARY.media_type: {}}}}
+            409: {"description": "Would break data that depends on it", "content": {formats.JSON_SUMMARY.media_type: {}}},
+            202: {"description": "Pending a curator's review (review mode)", "content": {JSON_TYPE[0]: {}}}}
 
 
 def syntax_of(request: Request, offers: tuple[formats.Format, ...]) -> formats.Format:
@@ -161,8 +168,9 @@ async def validate(request: Request) -> Response:
 @router.get("/contributions", summary="List contributions with author, time, size and status", response_class=Response,
             responses=documented(JSON_TYPE))
 def list_contributions(request: Request) -> Response:
+    """Published contributions for everyone; with a token, also its own pending ones (a curator's: all)."""
     rw = rewriter(request)
-    records = app_context(request).dataset.contributions.records()
+    records = gate.records(app_context(request).dataset, _reader(request))
     return JSONResponse({"contributions": [{**r.as_json(), "iri": rw.to_public(contribution_iri(r.id))} for r in records]})
 
 
@@ -175,14 +183,37 @@ async def add_contribution(request: Request) -> Response:
 @router.get("/contributions/{cid}", summary="Read one contribution as Turtle", response_class=Response,
             responses=documented([formats.TURTLE.media_type], 404))
 def read_contribution(request: Request, cid: str) -> Response:
-    data = app_context(request).dataset.contributions.read(check_id(cid))
+    data = gate.read(app_context(request).dataset, check_id(cid), _reader(request))
     return Response(data, media_type=formats.TURTLE.content_type, headers={"ETag": etag_of(data)})
+
+
+@router.post("/contributions/{cid}/review", summary="A curator accepts or rejects a pending contribution (review mode)",
+             response_class=Response, responses=documented(JSON_TYPE, 400, 401, 403, 404, 409, 422, 503),
+             openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {
+                 "type": "object", "required": ["decision"], "properties": {
+                     "decision": {"type": "string", "enum": ["accept", "reject"]}, "reason": {"type": "string"}}}}}}})
+async def review_contribution(request: Request, cid: str) -> Response:
+    """``{"decision": "accept"}`` publishes it (validated again against the data as it is now);
+    ``{"decision": "reject", "reason": "…"}`` keeps it unpublished, with the reason."""
+    ctx = app_context(request)
+    curator = _author(request)
+    try:
+        decision = json.loads(await read_body(request, 65_536))
+    except ValueError:
+        decision = None
+    if not isinstance(decision, dict) or decision.get("decision") not in ("accept", "reject") \
+            or not isinstance(decision.get("reason", ""), str):
+        raise BadInputError('Send {"decision": "accept"} or {"decision": "reject", "reason": "…"} as JSON.')
+    answer = await run_in_threadpool(gate.review, ctx.dataset, check_id(cid), curator, decision["decision"] == "accept",
+                                     decision.get("reason", ""), ctx.settings)
+    assert answer.record is not None
+    return _record_response(request, answer.record, answer.status, {})
 
 
 @router.get("/contributions/{cid}/versions/{number}", summary="Read a replaced version of a contribution as Turtle",
             response_class=Response, responses=documented([formats.TURTLE.media_type], 404))
 def read_contribution_version(request: Request, cid: str, number: int) -> Response:
-    data = app_context(request).dataset.contributions.read_version(check_id(cid), number)
+    data = gate.read_version(app_context(request).dataset, check_id(cid), number)
     return Response(data, media_type=formats.TURTLE.content_type, headers={"ETag": etag_of(data)})
 
 
@@ -190,7 +221,7 @@ def read_contribution_version(request: Request, cid: str, number: int) -> Respon
             response_class=Response, openapi_extra=TURTLE_BODY, responses=_write_responses(200))
 async def replace_contribution(request: Request, cid: str) -> Response:
     ctx = app_context(request)
-    if not ctx.dataset.contributions.path(check_id(cid)).exists():  # 404 before reading the body; withdrawn stays so
+    if gate.current(ctx.dataset, check_id(cid)) is None:  # 404 before reading the body; withdrawn stays so
         raise ResourceNotFoundError(f"No accepted contribution {cid!r} (a withdrawn one cannot be replaced)")
     return await _write(request, cid)
 
@@ -242,6 +273,13 @@ def _replay_header(answer: gate.Answer) -> dict[str, str]:
     """A replayed answer says so (the draft leaves the header name open; this one is common)."""
     return {"Idempotent-Replayed": "true"} if answer.replayed else {}
 
+
+
+def _reader(request: Request) -> Writer | None:
+    """Who is reading, if the request carries a token (reads need none: a missing one is no error)."""
+    if request.headers.get("authorization") is None:
+        return None
+    return _author(request)
 
 
 def _author(request: Request) -> Writer:

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from .. import formats
+from ..curation.shared import is_shared
 from ..errors import BadInputError, ResourceNotFoundError
 from ..history import History
 from ..history.dcat import DUMP_PATH
@@ -56,7 +57,8 @@ def install(app: FastAPI, dataset: Dataset) -> None:
     """Serve the history, after recording whatever the files hold that it does not (a crash between a
     write and its version) and describing the versions in the dataset's VoID/DCAT description."""
     try:
-        History.of(dataset.root).reconcile()
+        if not is_shared(dataset.store):  # a shared store holds the contributions, not files to reconcile with
+            History.of(dataset.root).reconcile()
     except OSError as err:
         log.error("history: could not reconcile the version log: %s", err)
     dataset.refresh_void()
