@@ -18,6 +18,9 @@ from ..formats import Format
 from ..publishing.rewrite import iri_to_uri
 
 CACHE_CONTROL = "public, max-age=300"
+LANGUAGE_COOKIE = "lang"
+"""The reader's choice from the language switcher (``?lang=``), kept so the next page speaks it too."""
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 GZIP_ETAG_SUFFIX = "-gzip"
 """Added by web/middleware.py to the ETag of a gzipped body; the same entity otherwise."""
 
@@ -118,11 +121,16 @@ def representation(request: Request, body: bytes, fmt: Format, *, negotiated: bo
         headers["Vary"] = "Accept"
     if language:
         headers["Content-Language"] = language
-        headers["Vary"] = ", ".join(filter(None, [headers.get("Vary"), "Accept-Language"]))
+        headers["Vary"] = ", ".join(filter(None, [headers.get("Vary"), "Accept-Language", "Cookie"]))
     if content_location:
         headers["Content-Location"] = iri_to_uri(content_location)
     if alternates or links:
         headers["Link"] = link_header(alternates, links)
     if not_modified(request, etag, last_modified):
-        return Response(status_code=304, headers=headers)
-    return Response(body, status_code=status_code, media_type=fmt.content_type, headers=headers)
+        response = Response(status_code=304, headers=headers)
+    else:
+        response = Response(body, status_code=status_code, media_type=fmt.content_type, headers=headers)
+    asked = request.query_params.get("lang", "")
+    if language and asked == language:  # the switcher's choice holds for the pages that follow
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_AGE, samesite="lax")
+    return response
