@@ -88,3 +88,38 @@ def test_page_in_each_language_at_desktop_and_phone_width(site: str, name: str, 
     for width in widths:
         shot = screenshot(url, f"{name}-{lang}", width)
         assert shot.exists() and shot.stat().st_size > 5_000, f"{name} in {lang} at {width}px is empty"
+
+
+AXE = PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
+"""axe-core from npm (``npm install --no-save axe-core@4``, as CI does); its tests skip without it."""
+AXE_RUNNER = """<script>%s</script><script>
+axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}).then(function (r) {
+  var out = document.createElement('pre'); out.id = 'axe-results';
+  out.textContent = JSON.stringify(r.violations.map(function (v) {
+    return {id: v.id, impact: v.impact, help: v.help, targets: v.nodes.map(function (n) { return n.target; })}; }));
+  document.body.appendChild(out);
+});
+</script>"""
+AXE_PAGES = [*LANGUAGE_PAGES, ("ontology", "ontology"), ("locality", "doc/locality/ha-giang"),
+             ("statement", "doc/statement/guangxi-border-cooperation-video-conference-dang-quoc-khanh-smooth-trade")]
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm install --no-save axe-core@4)")
+@pytest.mark.parametrize(("name", "path"), AXE_PAGES)
+def test_no_critical_or_serious_accessibility_violation(site: str, name: str, path: str, tmp_path: Path) -> None:
+    """axe-core's WCAG 2.1 A/AA rules over the page as rendered (its stylesheet loaded from the site)."""
+    import json
+    import re
+
+    import httpx
+
+    page = httpx.get(site + path, headers={"accept": "text/html"}).text
+    wrapped = tmp_path / f"{name}.html"
+    wrapped.write_text(page.replace("</body>", AXE_RUNNER % AXE.read_text() + "</body>"))
+    dom = chromium("--virtual-time-budget=15000", "--dump-dom", wrapped.as_uri()).stdout
+    found = re.search(r'<pre id="axe-results">(.*?)</pre>', dom, re.S)
+    assert found, f"axe did not report on {name}"
+    from html import unescape
+
+    violations = [v for v in json.loads(unescape(found[1])) if v["impact"] in ("critical", "serious")]
+    assert not violations, violations

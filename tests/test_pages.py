@@ -200,3 +200,13 @@ def test_locality_page_reaches_its_people_through_a_sequence_path_of_the_shapes(
     people = text.split("people in its bodies")[1]
     assert "Dang Quoc Khanh" in people and "Hoang Gia Long" in people
     assert text.index("member of") < text.index("people in its bodies")
+
+
+def test_the_switchers_choice_holds_on_the_next_page(real_client: TestClient) -> None:
+    first = real_client.get("/?lang=vi", headers={"accept": BROWSER, "accept-language": "en"})
+    assert first.cookies.get("lang") == "vi"
+    following = real_client.get(MEETING, headers={"accept": BROWSER, "accept-language": "en"})
+    assert following.headers["content-language"] == "vi" and "Cookie" in following.headers["vary"]
+    real_client.cookies.clear()
+    assert real_client.get(MEETING, headers={"accept": BROWSER, "accept-language": "en"}).headers[
+        "content-language"] == "en"

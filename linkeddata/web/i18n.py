@@ -15,6 +15,7 @@ from babel.support import NullTranslations, Translations
 from starlette.requests import Request
 
 from ..publishing.negotiation import negotiate_language
+from .representation import LANGUAGE_COOKIE
 
 LANGUAGES = ("en", "vi", "zh")
 LANGUAGE_NAMES = {"en": "English", "vi": "Tiếng Việt", "zh": "中文"}
@@ -24,11 +25,13 @@ _TEMPLATES = Path(__file__).parent / "templates"
 
 
 def page_language(request: Request) -> str:
-    """``?lang=`` when it names one of ours (a link can fix the language), else what Accept-Language prefers."""
-    asked = request.query_params.get("lang", "")
-    if asked in LANGUAGES:
-        return asked
+    """``?lang=`` when it names one of ours (the switcher's links), else the choice kept in the ``lang`` cookie,
+    else what Accept-Language prefers."""
+    for asked in (request.query_params.get("lang", ""), request.cookies.get(LANGUAGE_COOKIE, "")):
+        if asked in LANGUAGES:
+            return asked
     return negotiate_language(request.headers.get("accept-language"), LANGUAGES)
+
 
 
 @cache

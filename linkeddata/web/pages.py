@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -21,8 +20,6 @@ from .i18n import LANGUAGES, environment, gettext
 from .literals import format_literal, ordinal
 
 _RDF_TYPE = RDF.type
-_SOURCE_PROPERTIES: weakref.WeakKeyDictionary[Store, tuple[int, set[str]]] = weakref.WeakKeyDictionary()
-"""Per store: its generation and the properties that name a source then."""
 _RDF_SUBJECT = RDF.subject
 _ORDINAL = BC.ordinal.value
 _SOURCE_ARTICLE = BC.sourceArticle.value
@@ -83,7 +80,6 @@ class ResourcePage:
     """Properties the shapes do not place, after the sections."""
     incoming: list[Group]
     """Links from other resources the shapes do not place (reification bookkeeping left out)."""
-    sources: list[Value]
     sections: list[Section] = field(default_factory=list)
     summary: str = ""
     """One sentence for the meta description: kind, label, date and place where known."""
@@ -169,18 +165,6 @@ class PageBuilder:
             return Value(format_literal(term, self.language), lang=lang, inferred=inferred)
         return Value(str(term), inferred=inferred)
 
-    def source(self, term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Value:
-        """A source article with what a reader weighs it by: its publisher and date (or printed date line)."""
-        value = self.value(term)
-        if not isinstance(term, ox.NamedNode):
-            return value
-        facts = {q.predicate.value: q.object for q in self.store.quads(term)}
-        publisher = facts.get(DCTERMS.publisher.value)
-        when = facts.get(DCTERMS.issued.value) or facts.get(BC.dateLine.value)
-        note = ", ".join(filter(None, [self.label(publisher.value) if isinstance(publisher, ox.NamedNode) else None,
-                                       format_literal(when, self.language) if isinstance(when, ox.Literal) else None]))
-        return Value(value.text, href=value.href, note=note or None)
-
     def groups(self, quads: list[ox.Quad], inferred: dict[tuple[str, str], str] | None = None,
                skip: frozenset[str] = frozenset()) -> list[Group]:
         by_property: dict[str, list[ox.Quad]] = defaultdict(list)
@@ -226,8 +210,6 @@ class PageBuilder:
         type_terms = list(dict.fromkeys(q.object for q in direct if q.predicate == _RDF_TYPE))
         types = [self.value(o) for o in type_terms]
         classes = frozenset(self._classes([t.value for t in type_terms if isinstance(t, ox.NamedNode)]))
-        source_properties = self._source_properties()
-        sources = [self.source(q.object) for q in direct if q.predicate.value in source_properties]
         reasons = self._inferred(node)
         sections, placed_out, placed_in = self._sections(node, classes, direct, description.incoming, reasons)
         rest = [q for q in direct if q.predicate.value not in placed_out]
@@ -241,7 +223,6 @@ class PageBuilder:
             types=types,
             groups=self.groups(rest, reasons, skip=frozenset(skip)),
             incoming=self.incoming(links),
-            sources=list({v.href: v for v in sources}.values()),
             sections=sections,
             summary=self._summary(page_label, types, sections),
             classes=classes,
@@ -371,21 +352,6 @@ class PageBuilder:
         return ". ".join(filter(None, [f"{label} ({kinds})" if kinds else label, "; ".join(facts[:4])]))
 
     # --- provenance -----------------------------------------------------------------------------------------
-
-    def _source_properties(self) -> set[str]:
-        """prov:wasDerivedFrom and every property the ontology declares below it (asked once per store generation:
-        a query per page costs more than the rest of a small page)."""
-        generation = self.store.generation
-        known = _SOURCE_PROPERTIES.get(self.store)
-        if known is None or known[0] != generation:
-            known = _SOURCE_PROPERTIES[self.store] = (generation, self._ask_source_properties())
-        return known[1]
-
-    def _ask_source_properties(self) -> set[str]:
-        result = self.store.query(
-            f"SELECT DISTINCT ?p WHERE {{ ?p {RDFS.subPropertyOf}* {PROV.wasDerivedFrom} }}")
-        assert isinstance(result, ox.QuerySolutions)
-        return {row["p"].value for row in result} | {PROV.wasDerivedFrom.value}
 
     def _inferred(self, node: ox.NamedNode) -> dict[tuple[str, str], str]:
         """(predicate, object) pairs recorded as inferred (reified statements about ``node``) → the reason."""

@@ -18,6 +18,9 @@ from ..formats import Format
 from ..publishing.rewrite import iri_to_uri
 
 CACHE_CONTROL = "public, max-age=300"
+LANGUAGE_COOKIE = "lang"
+"""The reader's choice from the language switcher (``?lang=``), kept so the next page speaks it too."""
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 GZIP_ETAG_SUFFIX = "-gzip"
 """Added by web/middleware.py to the ETag of a gzipped body; the same entity otherwise."""
 
@@ -115,7 +118,8 @@ def representation(request: Request, body: bytes, fmt: Format, *, negotiated: bo
     would have had Accept chosen the page, so a shared cache keeps one entry per language."""
     etag = etag or etag_for(body, fmt)
     headers = {"ETag": etag, "Last-Modified": formatdate(last_modified, usegmt=True), "Cache-Control": CACHE_CONTROL}
-    vary = [name for name, used in (("Accept", negotiated), ("Accept-Language", language_negotiated)) if used]
+    vary = [name for name, used in (("Accept", negotiated), ("Accept-Language", language_negotiated),
+                                    ("Cookie", language_negotiated)) if used]  # the switcher's cookie picks a language
     if vary:
         headers["Vary"] = ", ".join(vary)
     if language:
@@ -125,5 +129,10 @@ def representation(request: Request, body: bytes, fmt: Format, *, negotiated: bo
     if alternates or links:
         headers["Link"] = link_header(alternates, links)
     if not_modified(request, etag, last_modified):
-        return Response(status_code=304, headers=headers)
-    return Response(body, status_code=status_code, media_type=fmt.content_type, headers=headers)
+        response = Response(status_code=304, headers=headers)
+    else:
+        response = Response(body, status_code=status_code, media_type=fmt.content_type, headers=headers)
+    asked = request.query_params.get("lang", "")
+    if language and asked == language:  # the switcher's choice holds for the pages that follow
+        response.set_cookie(LANGUAGE_COOKIE, language, max_age=LANGUAGE_COOKIE_AGE, samesite="lax")
+    return response
