@@ -109,6 +109,18 @@ def test_validate_syntax_error_is_400_with_line_and_column(client: TestClient) -
     assert error["line"] == 6 and error["column"] is not None
 
 
+def test_unreadable_contribution_is_400_with_line_and_column_like_validate(client: TestClient,
+                                                                          token: tuple[str, Path]) -> None:
+    """A syntax error is the client's document, not its content: 400 with where, as /validate says, and no write."""
+    before = client.get("/contributions").json()["contributions"]
+    response = client.post("/contributions", content=SYNTAX, headers=auth(token))
+    assert response.status_code == 400
+    body = response.json()
+    assert "could not be read" in body["message"] and "contribution:6:" in body["message"], body["message"]
+    assert body["errors"][0]["line"] == 6 and body["errors"][0]["column"] is not None
+    assert client.get("/contributions").json()["contributions"] == before
+
+
 def test_validate_other_syntaxes(client: TestClient) -> None:
     jsonld = json.dumps({"@id": "https://w3id.org/vn-cn-border/id/meeting/theta",
                          "@type": "https://w3id.org/vn-cn-border/ontology#Meeting",
@@ -216,7 +228,7 @@ def test_rejected_contribution_changes_nothing(client: TestClient, project: Path
         response = client.post("/contributions", content=document, headers=auth(token))
         assert response.status_code == 422
         assert response.json()["conforms"] is False
-    assert client.post("/contributions", content=SYNTAX, headers=auth(token)).status_code == 422
+    assert client.post("/contributions", content=SYNTAX, headers=auth(token)).status_code == 400  # unreadable: the syntax, not the content
     assert state(project, client) == before
 
 

@@ -259,6 +259,7 @@ def test_a_replaced_version_is_kept_and_named(client: TestClient, tokens: dict[s
     assert old.status_code == 200 and '"Lao Cai"@en' in old.text
     assert "wasRevisionOf" in client.get(f"/contributions/{town}").text
     assert client.get(f"/contributions/{town}/versions/2").status_code == 404
+    assert client.get(f"/contributions/{town}/versions/abc").status_code == 404  # not a version number: no such version
     assert [(e.kind, e.cid) for e in seen] == [("created", town), ("replaced", town)]
     assert seen[1].previous_version == f"https://w3id.org/vn-cn-border/id/contribution/{town}/version/1"
     if seen[1].path is not None:  # the embedded store keeps files; a shared store keeps the version itself

@@ -59,6 +59,14 @@ class RejectedError(LinkedDataError):
         super().__init__("The contribution does not conform to the shapes; nothing was changed.")
 
 
+class UnreadableError(RejectedError):
+    """The contribution cannot be read at all (syntax, nesting, encoding: 400); ``outcome.errors`` says where."""
+
+    def __init__(self, outcome: ValidationOutcome) -> None:
+        super().__init__(outcome)
+        self.args = (f"The contribution could not be read; nothing was changed: {outcome.errors[0]}",)
+
+
 class ConflictError(LinkedDataError):
     """The write would leave published data failing the shapes or pointing at nothing (409). ``outcome`` holds
     the results about the data that depends on what the write changes; ``dependants`` maps each such resource
@@ -377,7 +385,9 @@ def _validated(dataset: Dataset, text: str, fmt: formats.Format, settings: Setti
     """The contribution's triples, once it has no defects of its own (422) and breaks nothing others published (409)."""
     body = text.encode("utf-8")
     outcome = check(dataset, body, fmt, settings, replacing=replacing)
-    if outcome.errors or not outcome.conforms:
+    if outcome.errors:
+        raise UnreadableError(outcome)
+    if not outcome.conforms:
         raise RejectedError(outcome)
     try:
         triples = parse_untrusted(body, fmt, source="contribution", max_depth=settings.max_document_depth)

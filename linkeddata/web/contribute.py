@@ -212,8 +212,10 @@ async def review_contribution(request: Request, cid: str) -> Response:
 
 @router.get("/contributions/{cid}/versions/{number}", summary="Read a replaced version of a contribution as Turtle",
             response_class=Response, responses=documented([formats.TURTLE.media_type], 404))
-def read_contribution_version(request: Request, cid: str, number: int) -> Response:
-    data = gate.read_version(app_context(request).dataset, check_id(cid), number)
+def read_contribution_version(request: Request, cid: str, number: str) -> Response:
+    if not number.isascii() or not number.isdigit():
+        raise ResourceNotFoundError(f"No version {number!r} of contribution {cid!r}: versions are numbered 1, 2, …")
+    data = gate.read_version(app_context(request).dataset, check_id(cid), int(number))
     return Response(data, media_type=formats.TURTLE.content_type, headers={"ETag": etag_of(data)})
 
 

@@ -17,6 +17,7 @@ from ..curation.gate import (
     InsufficientStorageError,
     PreconditionFailedError,
     RejectedError,
+    UnreadableError,
     WriteFailedError,
 )
 from ..curation.idempotency import KeyReusedError
@@ -43,6 +44,7 @@ from .pages import render
 STATUS: dict[type[LinkedDataError], int] = {
     WritesDisabledError: 403,
     AuthError: 401,
+    UnreadableError: 400,
     RejectedError: 422,
     KeyReusedError: 422,
     ConflictError: 409,
