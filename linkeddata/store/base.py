@@ -66,9 +66,14 @@ def graph_term(iri: str) -> str:
 
 
 def insert_data(graph: str, triples: Iterable[ox.Triple]) -> str:
-    """A SPARQL ``INSERT DATA`` of ``triples`` into ``graph`` (terms in N-Triples form, valid SPARQL)."""
-    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-    return f"INSERT DATA {{ GRAPH {graph_term(graph)} {{\n{body}\n}} }}"
+    """A SPARQL ``INSERT DATA`` of ``triples`` into ``graph`` (terms in N-Triples form, valid SPARQL). With blank
+    nodes, the same as ``INSERT { … } WHERE {}``: as the standard allows, and Virtuoso refuses blank nodes in
+    ``INSERT DATA`` ("not allowed in a constant clause"); either way one update mints them afresh."""
+    items = list(triples)
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in items)
+    blank = any(isinstance(term, ox.BlankNode) for t in items for term in (t.subject, t.object))
+    keyword, tail = ("INSERT", " WHERE {}") if blank else ("INSERT DATA", "")
+    return f"{keyword} {{ GRAPH {graph_term(graph)} {{\n{body}\n}} }}{tail}"
 
 
 def replace_graph_update(graph: str, triples: Iterable[ox.Triple]) -> str:

@@ -5,6 +5,8 @@ its update operation. Graphs the server derives itself (the VoID statistics) sta
 from __future__ import annotations
 
 import itertools
+import json
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 import httpx
@@ -24,6 +26,30 @@ QUERY_ACCEPT = f"{RESULTS_JSON}, {GRAPH_NT};q=0.9"
 def _sparql(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
     """A term as SPARQL text (pyoxigraph's ``str`` of a term is its N-Triples form, valid SPARQL)."""
     return str(term)
+
+
+_NONSTANDARD_JSON = (b"__ASK_RETVAL", b"typed-literal", b"nodeID://")
+"""Marks of Virtuoso's SPARQL JSON: an ASK as a one-row SELECT of ``__ASK_RETVAL``, SPARQL 1.0's
+``typed-literal``, and blank nodes labelled ``nodeID://b123`` (not a valid label)."""
+_LABEL_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _standard_json(content: bytes) -> bytes:
+    """SPARQL 1.1 JSON results as the standard writes them, from what a store sent (unchanged when standard)."""
+    if not any(mark in content for mark in _NONSTANDARD_JSON):
+        return content
+    data = json.loads(content)
+    bindings = data.get("results", {}).get("bindings", [])
+    if data.get("head", {}).get("vars") == ["__ASK_RETVAL"]:
+        value = bindings[0]["__ASK_RETVAL"]["value"] if bindings else "0"
+        return json.dumps({"head": {}, "boolean": value not in ("0", "false")}).encode()
+    for binding in bindings:
+        for term in binding.values():
+            if term.get("type") == "typed-literal":
+                term["type"] = "literal"
+            elif term.get("type") == "bnode":
+                term["value"] = _LABEL_UNSAFE.sub("_", term["value"])
+    return json.dumps(data).encode()
 
 
 class RemoteStore(WriteClock):
@@ -84,7 +110,7 @@ class RemoteStore(WriteClock):
         if content_type == GRAPH_NT:
             triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
             return triples
-        return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(_standard_json(response.content), format=ox.QueryResultsFormat.JSON)
 
     def blank_closure(self, subject: ox.NamedNode, limit: int, depth: int = 4) -> list[ox.Quad]:
         """Blank nodes cannot be named in a query, so each level is reached by a path from ``subject``
