@@ -39,6 +39,7 @@ MaxDirtyBuffers = 6000
 DirsAllowed = {folder}
 CheckpointInterval = 60
 MaxQueryExecutionTime = 60
+MaxSortedTopRows = 100000
 
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}

@@ -20,7 +20,9 @@ UNION_PARAMETER: tuple[str, str] = ("union-default-graph", "")
 """Oxigraph's per-query switch to make the default graph the union of all graphs; a store that has its
 default graph configured as the union anyway (Fuseki's unionDefaultGraph, GraphDB) ignores it."""
 GRAPH_NT = "application/n-triples"
-QUERY_ACCEPT = f"{RESULTS_JSON}, {GRAPH_NT};q=0.9"
+_PROLOGUE_THEN_FORM = re.compile(r"""(?:\s+|\#[^\n]*\n|BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)*(?:CONSTRUCT|DESCRIBE)\b""",
+                                 re.IGNORECASE)
+"""A query that returns a graph: its prologue (comments, BASE, PREFIX), then CONSTRUCT or DESCRIBE."""
 
 
 def _sparql(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> str:
@@ -105,7 +107,10 @@ class RemoteStore(WriteClock):
             params.append(UNION_PARAMETER)
         if base_iri:  # the protocol has no base parameter: a BASE ahead of the query's own prologue does it
             sparql = f"BASE <{base_iri}>\n{sparql}"
-        response = self._post(self.query_endpoint, {"query": sparql}, params, accept=QUERY_ACCEPT)
+        # Ask for a graph or for results by the query's form: Virtuoso sends whichever the Accept header
+        # names first (a CONSTRUCT as s/p/o JSON rows, a SELECT as RDF), whatever the form.
+        accept = GRAPH_NT if _PROLOGUE_THEN_FORM.match(sparql) else RESULTS_JSON
+        response = self._post(self.query_endpoint, {"query": sparql}, params, accept=accept)
         content_type = response.headers.get("content-type", "").split(";")[0].strip()
         if content_type == GRAPH_NT:
             triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
@@ -146,7 +151,12 @@ class RemoteStore(WriteClock):
     def graph_names(self) -> list[str]:
         result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }", union_default=False)
         assert isinstance(result, ox.QuerySolutions)
-        return sorted({row["g"].value for row in result} | self._local_graphs)
+        names = [row["g"] for row in result]
+        if any(name is None for name in names):  # Virtuoso matches GRAPH ?g {} once, unbound: ask for content
+            result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union_default=False)
+            assert isinstance(result, ox.QuerySolutions)
+            names = [row["g"] for row in result]
+        return sorted({name.value for name in names if name is not None} | self._local_graphs)
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         node = ox.NamedNode(graph)
