@@ -13,7 +13,7 @@ import httpx
 import pyoxigraph as ox
 
 from ..errors import BadInputError, QueryTimeoutError, StoreUnavailableError, UpstreamError
-from .base import QueryResult, Subject, Term, WriteClock, graph_term, insert_data, replace_graph_update
+from .base import QueryResult, Subject, Term, WriteClock, graph_term, insert_updates, replace_graph_update
 
 RESULTS_JSON = "application/sparql-results+json"
 UNION_PARAMETER: tuple[str, str] = ("union-default-graph", "")
@@ -174,8 +174,8 @@ class RemoteStore(WriteClock):
         """Bulk replace: one DROP, then INSERT DATA in chunks (not atomic, for the operator's loads)."""
         with self._write_lock:
             self.update(f"DROP SILENT GRAPH {graph_term(graph)}")
-            for start in range(0, len(triples), chunk):
-                self.update(insert_data(graph, triples[start:start + chunk]))
+            for update in insert_updates(graph, triples, chunk):
+                self.update(update)
             self._touch()
 
     def drop_graph(self, graph: str) -> None:
