@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import time
 from collections.abc import Iterable, Iterator, Sequence
 
 import httpx
@@ -54,10 +55,17 @@ def _standard_json(content: bytes) -> bytes:
     return json.dumps(data).encode()
 
 
+VIRTUOSO_GRAPHS = frozenset({"http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
+                             "http://localuriqaserver/sparql"})
+"""Graphs a fresh Virtuoso database holds for itself; its default graph is the union of every graph, these too."""
+GRAPH_LIST_SECONDS = 10.0
+
+
 class RemoteStore(WriteClock):
     """Reads and writes a SPARQL service. Queries without a dataset ask for the union of all graphs with
     Oxigraph's ``union-default-graph`` parameter, so a query's own FROM still selects graphs; another store
-    must have its default graph configured as the union, or hold all the data (a bulk load)."""
+    must have its default graph configured as the union, or hold all the data (a bulk load). On Virtuoso (told
+    by its Server header), whose default graph is every graph including its own, they name the data's graphs."""
 
     def __init__(self, query_endpoint: str, update_endpoint: str | None = None, timeout: float = 10.0,
                  local_graphs: Iterable[str] = ()) -> None:
@@ -68,6 +76,8 @@ class RemoteStore(WriteClock):
         self._client = httpx.Client(timeout=timeout, follow_redirects=False, trust_env=False)
         self._local = ox.Store()
         self._local_graphs = set(local_graphs)
+        self._virtuoso: bool | None = None
+        self._data_graphs: tuple[float, int, list[str]] | None = None
 
     # --- the Store interface ---------------------------------------------------------------------------
 
@@ -88,8 +98,10 @@ class RemoteStore(WriteClock):
         pattern = f"{s} {p} {o}"
         if graph:
             query = f"SELECT * WHERE {{ GRAPH {graph_term(graph)} {{ {pattern} }} }}"
-        else:  # named-graph quads, then the triples only the default graph holds (a bulk load)
-            query = (f"SELECT * WHERE {{ {{ GRAPH ?g {{ {pattern} }} }} UNION "
+        else:  # named-graph quads (not the engine's own), then the triples only the default graph holds (a bulk load)
+            own = ", ".join(f"<{g}>" for g in sorted(VIRTUOSO_GRAPHS)) if self._is_virtuoso() else ""
+            graphs = f"GRAPH ?g {{ {pattern} }} FILTER (?g NOT IN ({own}))" if own else f"GRAPH ?g {{ {pattern} }}"
+            query = (f"SELECT * WHERE {{ {{ {graphs} }} UNION "
                      f"{{ {pattern} FILTER NOT EXISTS {{ GRAPH ?h {{ {pattern} }} }} }} }}")
         if limit is not None:  # a page of a popular resource's incoming links, not all of them
             query += f" LIMIT {int(limit)}"
@@ -104,7 +116,11 @@ class RemoteStore(WriteClock):
         params: list[tuple[str, str | int | float | bool | None]] = [("default-graph-uri", g) for g in default_graphs or []]
         params += [("named-graph-uri", g) for g in named_graphs or []]
         if union_default and not default_graphs and not named_graphs:
-            params.append(UNION_PARAMETER)
+            if self._is_virtuoso():
+                graphs = self._graphs_of_the_data()
+                params += [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
+            else:
+                params.append(UNION_PARAMETER)
         if base_iri:  # the protocol has no base parameter: a BASE ahead of the query's own prologue does it
             sparql = f"BASE <{base_iri}>\n{sparql}"
         # Ask for a graph or for results by the query's form: Virtuoso sends whichever the Accept header
@@ -156,7 +172,24 @@ class RemoteStore(WriteClock):
             result = self.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", union_default=False)
             assert isinstance(result, ox.QuerySolutions)
             names = [row["g"] for row in result]
-        return sorted({name.value for name in names if name is not None} | self._local_graphs)
+        found = {name.value for name in names if name is not None}
+        return sorted((found - VIRTUOSO_GRAPHS if self._is_virtuoso() else found) | self._local_graphs)
+
+    def _is_virtuoso(self) -> bool:
+        if self._virtuoso is None:
+            response = self._post(self.query_endpoint, {"query": "ASK {}"}, [], accept=RESULTS_JSON)
+            self._virtuoso = response.headers.get("server", "").startswith("Virtuoso")
+        return self._virtuoso
+
+    def _graphs_of_the_data(self) -> list[str]:
+        """The remote graphs but the engine's own, listed again after our writes or every few seconds (others
+        may write too)."""
+        now = time.monotonic()
+        cached = self._data_graphs
+        if cached is None or cached[1] != self.generation or now - cached[0] > GRAPH_LIST_SECONDS:
+            graphs = [g for g in self.graph_names() if g not in self._local_graphs]
+            self._data_graphs = cached = (now, self.generation, graphs)
+        return cached[2]
 
     def replace_graph(self, graph: str, triples: Iterable[ox.Triple]) -> None:
         node = ox.NamedNode(graph)
