@@ -11,15 +11,16 @@ from fastapi.testclient import TestClient
 from linkeddata.settings import PROJECT_ROOT, Settings
 from linkeddata.store.dataset import Dataset
 from linkeddata.web.app import create_app
-from tests import oxigraph_server
+from tests import oxigraph_server, virtuoso_server
 
 MINI_ROOT = Path(__file__).parent / "fixtures" / "mini"
 PUBLIC = "http://testserver/"
 """The public URL the test app is told it is reached at (Starlette's TestClient origin)."""
 
 
-BACKENDS = ("embedded", "remote")
-"""The server tests run over both stores: the embedded default, and a real Oxigraph server."""
+BACKENDS = ("embedded", "remote", pytest.param("virtuoso", marks=pytest.mark.slow))
+"""The server tests run over both stores: the embedded default, and a real Oxigraph server; with ``-m slow``,
+over a real Virtuoso server too."""
 
 
 class RemoteStores:
@@ -27,6 +28,16 @@ class RemoteStores:
 
     def __init__(self) -> None:
         self._servers: dict[Path, oxigraph_server.OxigraphServer] = {}
+        self._virtuosos: dict[Path, virtuoso_server.VirtuosoServer] = {}
+
+    def virtuoso_settings(self, root: Path, **overrides: object) -> Settings:
+        if not virtuoso_server.available():
+            pytest.skip("virtuoso is not installed (Debian: apt-get install virtuoso-opensource)")
+        if root not in self._virtuosos:
+            self._virtuosos[root] = virtuoso_server.start_loaded(root)
+        server = self._virtuosos[root]
+        return Settings(root=root, public_url=PUBLIC, sparql_endpoint=server.query_endpoint,
+                        update_endpoint=server.update_endpoint).with_overrides(**overrides)
 
     def settings(self, root: Path, **overrides: object) -> Settings:
         if not oxigraph_server.available():
@@ -40,6 +51,8 @@ class RemoteStores:
     def stop(self) -> None:
         for server in self._servers.values():
             server.stop()
+        for virtuoso in self._virtuosos.values():
+            virtuoso.stop()
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +71,8 @@ def settings_for(root: Path, backend: str, remote_stores: RemoteStores, **overri
     """Settings serving ``root`` from the embedded store, or from an Oxigraph server loaded with it."""
     if backend == "remote":
         return remote_stores.settings(root, **overrides)
+    if backend == "virtuoso":
+        return remote_stores.virtuoso_settings(root, **overrides)
     return Settings(root=root, public_url=PUBLIC).with_overrides(**overrides)
 
 

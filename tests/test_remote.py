@@ -122,3 +122,25 @@ def test_store_down_gives_503_with_retry_after_and_service_resumes(tmp_path: Pat
             assert client.get("/sparql", params={"query": "ASK {}"}).json()["boolean"] is True
         finally:
             revived.stop()
+
+
+def test_insert_updates_keep_each_blank_node_in_one_update() -> None:
+    """Every update mints its blank nodes afresh: a node's triples must not be split (and Virtuoso refuses
+    blank nodes in INSERT DATA, so those go in INSERT {…} WHERE {})."""
+    import pyoxigraph as ox
+
+    from linkeddata.store.base import BLANK_CHUNK, insert_updates
+
+    p = ox.NamedNode("http://example.org/p")
+    nodes = [ox.BlankNode(f"b{i}") for i in range(BLANK_CHUNK)]
+    chained = [ox.Triple(nodes[i], p, nodes[i + 1]) for i in range(BLANK_CHUNK - 1)]  # one component, 499 triples
+    loose = [ox.Triple(ox.BlankNode(f"c{i}"), p, ox.Literal(str(i))) for i in range(10)]
+    plain = [ox.Triple(ox.NamedNode(f"http://example.org/{i}"), p, ox.Literal(str(i))) for i in range(25)]
+    updates = insert_updates("http://example.org/g", [*loose, *plain, *chained], chunk=10)
+    assert [u.startswith("INSERT DATA") for u in updates] == [True, True, True, False, False]
+    assert all(u.endswith("WHERE {}") for u in updates[3:])
+    assert sum("_:b1 " in u for u in updates) == 1 and "_:b0 " in next(u for u in updates if "_:b1 " in u)
+    store = ox.Store()
+    for update in updates:
+        store.update(update)
+    assert len(store) == len(chained) + len(loose) + len(plain)

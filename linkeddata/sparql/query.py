@@ -130,9 +130,13 @@ def analyse(query: str) -> QueryShape:
 
 
 def has_relative_iris(query: str) -> bool:
-    """Whether an IRI written in full (``<…>``, outside strings and comments) is relative: only then does the
-    query need a base IRI (and only then is one sent, so error positions match the text as the user wrote it)."""
-    return any(kind == "iri" and not _ABSOLUTE_IRI.match(text[1:-1]) for kind, text in _tokens(query))
+    """Whether an IRI written in full (``<…>``, outside strings and comments) is relative and no absolute ``BASE``
+    opens the query: only then does it need the service's base IRI (and only then is one sent, so error
+    positions match the text as the user wrote it)."""
+    tokens = _tokens(query)
+    if len(tokens) > 1 and _is_word(tokens[0], "BASE") and _ABSOLUTE_IRI.match(tokens[1][1][1:-1]):
+        return False
+    return any(kind == "iri" and not _ABSOLUTE_IRI.match(text[1:-1]) for kind, text in tokens)
 
 
 def nesting_depth(query: str) -> int:

@@ -66,9 +66,58 @@ def graph_term(iri: str) -> str:
 
 
 def insert_data(graph: str, triples: Iterable[ox.Triple]) -> str:
-    """A SPARQL ``INSERT DATA`` of ``triples`` into ``graph`` (terms in N-Triples form, valid SPARQL)."""
-    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in triples)
-    return f"INSERT DATA {{ GRAPH {graph_term(graph)} {{\n{body}\n}} }}"
+    """A SPARQL ``INSERT DATA`` of ``triples`` into ``graph`` (terms in N-Triples form, valid SPARQL). With blank
+    nodes, the same as ``INSERT { … } WHERE {}``: as the standard allows, and Virtuoso refuses blank nodes in
+    ``INSERT DATA`` ("not allowed in a constant clause"); either way one update mints them afresh."""
+    items = list(triples)
+    body = "\n".join(f"{t.subject} {t.predicate} {t.object} ." for t in items)
+    blank = any(isinstance(term, ox.BlankNode) for t in items for term in (t.subject, t.object))
+    keyword, tail = ("INSERT", " WHERE {}") if blank else ("INSERT DATA", "")
+    return f"{keyword} {{ GRAPH {graph_term(graph)} {{\n{body}\n}} }}{tail}"
+
+
+BLANK_CHUNK = 500
+"""Triples per ``INSERT {…} WHERE {}``: Virtuoso compiles one into SQL and refuses past 10,000 lines of it."""
+
+
+def insert_updates(graph: str, triples: Sequence[ox.Triple], chunk: int = 10_000) -> list[str]:
+    """Updates that insert ``triples`` into ``graph`` in pieces: ``INSERT DATA`` of ``chunk`` triples without
+    blank nodes, then the triples with blank nodes, each blank node's triples in one update (every update mints
+    its blank nodes afresh, so a node split over two would become two nodes)."""
+    plain = [t for t in triples if not _blank_nodes(t)]
+    updates = [insert_data(graph, plain[i:i + chunk]) for i in range(0, len(plain), chunk)]
+    batch: list[ox.Triple] = []
+    for component in _blank_components([t for t in triples if _blank_nodes(t)]):
+        if batch and len(batch) + len(component) > BLANK_CHUNK:
+            updates.append(insert_data(graph, batch))
+            batch = []
+        batch += component
+    if batch:
+        updates.append(insert_data(graph, batch))
+    return updates
+
+
+def _blank_nodes(triple: ox.Triple) -> list[ox.BlankNode]:
+    return [term for term in (triple.subject, triple.object) if isinstance(term, ox.BlankNode)]
+
+
+def _blank_components(triples: list[ox.Triple]) -> list[list[ox.Triple]]:
+    """The triples grouped so that triples sharing a blank node (directly or through others) are together."""
+    parent: dict[ox.BlankNode, ox.BlankNode] = {}
+
+    def root(node: ox.BlankNode) -> ox.BlankNode:
+        while parent.setdefault(node, node) != node:
+            node = parent[node]
+        return node
+
+    for triple in triples:
+        first, *others = _blank_nodes(triple)
+        for other in others:
+            parent[root(other)] = root(first)
+    groups: dict[ox.BlankNode, list[ox.Triple]] = {}
+    for triple in triples:
+        groups.setdefault(root(_blank_nodes(triple)[0]), []).append(triple)
+    return list(groups.values())
 
 
 def replace_graph_update(graph: str, triples: Iterable[ox.Triple]) -> str:
