@@ -39,6 +39,8 @@ def _cell(stats: dict[str, object] | None, reference: dict[str, object] | None) 
     """``req/s (×O) · p50 (×O) · p95 (×O) ms · errors``."""
     if stats is None:
         return NOT_AVAILABLE
+    if not stats["requests"]:
+        return "no answer within the cell"
     ref = reference or {}
     parts = [f"{_number(stats['throughput'])}{_ratio(stats['throughput'], ref.get('throughput'))}",  # type: ignore[arg-type]
              f"{_number(stats['p50_ms'])}{_ratio(stats['p50_ms'], ref.get('p50_ms'))}",  # type: ignore[arg-type]
@@ -53,6 +55,8 @@ def _stats(size: dict[str, object], server: str, workload: str, clients: str) ->
 
 
 def throughput_geomean(size: dict[str, object], server: str, clients: str) -> float | None:
+    """Over the queries the server answered at least once in the cell (one that answered none is left out, which
+    flatters that server: the report shows those cells as "no answer within the cell")."""
     return geomean(float(s["throughput"]) for w in size["query_workloads"]  # type: ignore[attr-defined]
                    if (s := _stats(size, server, w, clients)) is not None)
 
