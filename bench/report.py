@@ -39,6 +39,8 @@ def _cell(stats: dict[str, object] | None, reference: dict[str, object] | None) 
     """``req/s (×O) · p50 (×O) · p95 (×O) ms · errors``."""
     if stats is None:
         return NOT_AVAILABLE
+    if not stats["requests"]:
+        return "no answer within the cell"
     ref = reference or {}
     parts = [f"{_number(stats['throughput'])}{_ratio(stats['throughput'], ref.get('throughput'))}",  # type: ignore[arg-type]
              f"{_number(stats['p50_ms'])}{_ratio(stats['p50_ms'], ref.get('p50_ms'))}",  # type: ignore[arg-type]
@@ -52,8 +54,20 @@ def _stats(size: dict[str, object], server: str, workload: str, clients: str) ->
     return results.get(server, {}).get(workload, {}).get(clients)  # type: ignore[attr-defined, no-any-return]
 
 
+def _answered(stats: dict[str, object] | None) -> bool:
+    return stats is not None and bool(stats["requests"])
+
+
+def common_queries(size: dict[str, object], clients: str) -> list[str]:
+    """The queries every measured server answered at least once at this many clients: geometric means are taken
+    over these only, so every server's mean covers the same queries (the others show "no answer within the cell")."""
+    servers = [s for s in _servers(size) if size["results"].get(s)]  # type: ignore[attr-defined]
+    return [w for w in size["query_workloads"]  # type: ignore[attr-defined]
+            if all(_answered(_stats(size, s, w, clients)) for s in servers)]
+
+
 def throughput_geomean(size: dict[str, object], server: str, clients: str) -> float | None:
-    return geomean(float(s["throughput"]) for w in size["query_workloads"]  # type: ignore[attr-defined]
+    return geomean(float(s["throughput"]) for w in common_queries(size, clients)
                    if (s := _stats(size, server, w, clients)) is not None)
 
 
@@ -83,7 +97,8 @@ def workload_table(size: dict[str, object], clients: str) -> list[str]:
     for server in servers:
         mean = throughput_geomean(size, server, clients)
         means.append(NOT_AVAILABLE if mean is None else f"{_number(mean)} req/s{_ratio(mean, ref_mean)}")
-    lines.append("| **geometric mean, SPARQL queries** | " + " | ".join(means) + " |")
+    common = common_queries(size, clients)
+    lines.append(f"| **geometric mean, the {len(common)} SPARQL queries all answered** | " + " | ".join(means) + " |")
     return lines
 
 

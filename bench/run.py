@@ -132,7 +132,13 @@ def deref_workloads(samples: dict[str, list[str]], distinct: int) -> list[Worklo
 
 # --- servers -----------------------------------------------------------------------------------------------
 
+_PORTS: list[int] = []
+"""Ports to hand out in order (``--port-base``); empty: any free port."""
+
+
 def free_port() -> int:
+    if _PORTS:
+        return _PORTS.pop(0)
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         port: int = sock.getsockname()[1]
@@ -199,11 +205,17 @@ class Server:
             self.process.wait(timeout=15)
 
 
-def ours_embedded(root: Path, query_timeout: float) -> Server:
+def ours_embedded(root: Path, query_timeout: float, store: Path | None = None) -> Server:
+    """Our server, parsing the sources at start, or opening ``store`` (built first, timed as preparation)."""
     from linkeddata.settings import Settings
+    from linkeddata.store.built import build
 
     server = Server("ours-embedded")
-    settings = Settings(root=root, host=HOST, port=server.port, query_timeout=query_timeout)
+    if store is not None:
+        started = time.monotonic()
+        build(root, store)
+        server.prepare_seconds = time.monotonic() - started
+    settings = Settings(root=root, host=HOST, port=server.port, query_timeout=query_timeout, store=store)
     server.env = {"LINKEDDATA_SETTINGS_JSON": settings.to_json()}
     server.command = [sys.executable, "-m", "uvicorn", "--factory", "linkeddata.web.server:app_from_env",
                       "--host", HOST, "--port", str(server.port), "--log-level", "warning"]
@@ -405,8 +417,11 @@ def run_cell_wrk(server: Server, workload: Workload, clients: int, limits: Limit
                       encoding="utf-8")
     command = ["wrk", "-t1", f"-c{clients}", f"-d{max(1, round(limits.seconds))}s", f"--timeout={int(limits.timeout)}s",
                "-s", str(script), server.base]
-    out = subprocess.run(command, capture_output=True, text=True, timeout=limits.seconds + limits.timeout + 30,
-                         check=False)
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=limits.seconds + limits.timeout + 30,
+                             check=False)
+    finally:
+        script.unlink(missing_ok=True)
     line = next((x for x in out.stdout.splitlines() if x.startswith("WRK ")), None)
     if line is None:
         return {"ok": 0, "errors": 1, "error_kinds": [f"wrk: {out.stderr.strip()[:200]}"], "seconds": limits.seconds,
@@ -542,7 +557,8 @@ def _start_servers(root: Path, work: Path, args: argparse.Namespace, servers: li
     """Start the selected servers, appending each to ``servers`` first, so the caller stops all it started."""
     oxigraph = oxigraph_server(root, work, args.timeout)
     # The Oxigraph server first: our remote-store server reads it (in its own turn, never while it is measured).
-    for server in (oxigraph, ours_embedded(root, args.timeout), ours_remote(root, oxigraph, args.timeout),
+    store = work / "ours-store" if args.ours_store else None
+    for server in (oxigraph, ours_embedded(root, args.timeout, store), ours_remote(root, oxigraph, args.timeout),
                    rdflib_endpoint_server(root)):
         servers.append(server)
         if server.name not in args.servers:
@@ -635,6 +651,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--servers", nargs="+", default=["ours-embedded", "ours-remote", "oxigraph", "rdflib-endpoint"])
     parser.add_argument("--workloads", nargs="*", help="only these (file stems of bench/queries, deref-ttl, deref-html)")
+    parser.add_argument("--ours-store", action="store_true",
+                        help="ours-embedded serves a store 'linkeddata build' writes first (timed as its preparation)")
+    parser.add_argument("--port-base", type=int, help="servers listen on this port and the next three (default: any free)")
     parser.add_argument("--quick", action="store_true", help="smoke run: 10k triples, 1 s cells, one round")
     parser.add_argument("--out", type=Path, help="results file (default bench/results/results-<time>.json)")
     args = parser.parse_args(argv)
@@ -645,6 +664,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> None:
     args = parse_args(argv)
+    if args.port_base:
+        _PORTS[:] = range(args.port_base, args.port_base + 4 * len(args.sizes))
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the finally blocks that stop the servers
     RESULTS.mkdir(parents=True, exist_ok=True)
     run = {"started": time.strftime("%Y-%m-%dT%H:%M:%S"), "machine": machine(),

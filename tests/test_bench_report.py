@@ -31,7 +31,7 @@ def _size(reference_errors: int, void: list[str]) -> dict[str, object]:
 
 def test_a_sound_run_prints_ratios_and_verdicts() -> None:
     text = report.markdown({"sizes": [_size(0, [])]})
-    assert "(0.90×)" in text and "**met**" in text and "VOID" not in text
+    assert "(0.90×)" in text and "**met**" in text and "VOID" not in text and "the 1 SPARQL queries all answered" in text
 
 
 def test_a_failed_reference_voids_every_ratio_and_verdict() -> None:
