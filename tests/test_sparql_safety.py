@@ -124,7 +124,7 @@ def quick(settings: Settings) -> Iterator[TestClient]:
 
 
 def _pool(client: TestClient) -> QueryPool:
-    pool = client.app.state.sparql_pool  # type: ignore[attr-defined]
+    pool = client.app.state.lanes.pool("query")  # type: ignore[attr-defined]
     assert isinstance(pool, QueryPool)
     return pool
 

@@ -4,8 +4,9 @@ shapes in the context of everything already accepted, it has no Violations. One 
 from __future__ import annotations
 
 import errno
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -62,18 +63,42 @@ class _WithoutGraph:
                 if not (isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value == self.graph))
 
 
+@dataclass(frozen=True)
+class ValidationJob:
+    """One contribution to check, picklable, so a worker process can run it on its snapshot of the store
+    (parsing and validating untrusted RDF never runs in the process that holds the connections)."""
+
+    body: bytes
+    format_name: str
+    root: Path
+    max_depth: int
+    max_triples: int
+    replacing: str | None = None
+    label = "validation"
+
+    def run(self, store: Store) -> ValidationOutcome:
+        existing = store if self.replacing is None else _WithoutGraph(store, graph_iri(self.replacing))
+        fmt = formats.by_name(self.format_name, formats.READABLE_RDF)
+        return validate_contribution(existing, load_vocabulary(self.root), self.body, fmt, source_name="contribution",
+                                     max_depth=self.max_depth, max_triples=self.max_triples)
+
+
+Runner = Callable[[ValidationJob], ValidationOutcome]
+"""Where a validation runs: a worker pool's, or (the default) ``job.run`` on the dataset's store in this thread."""
+
+
 def check(dataset: Dataset, body: bytes, fmt: formats.Format, settings: Settings,
-          replacing: str | None = None) -> ValidationOutcome:
+          replacing: str | None = None, runner: Runner | None = None) -> ValidationOutcome:
     """What ``/validate`` answers: the contribution checked in the context of the current data, within the
     settings' limits (413 over ``max_contribution_triples``, before the costly SHACL step)."""
     dataset.sync_contributions()
-    existing: Store | _WithoutGraph = dataset.store if replacing is None else _WithoutGraph(dataset.store, graph_iri(replacing))
-    return validate_contribution(existing, load_vocabulary(dataset.root), body, fmt, source_name="contribution",
-                                 max_depth=settings.max_document_depth, max_triples=settings.max_contribution_triples)
+    job = ValidationJob(body, fmt.name, dataset.root, settings.max_document_depth,
+                        settings.max_contribution_triples, replacing)
+    return runner(job) if runner is not None else job.run(dataset.store)
 
 
 def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, settings: Settings,
-           cid: str | None = None) -> Contribution:
+           cid: str | None = None, runner: Runner | None = None) -> Contribution:
     """Validate and, if it conforms, write contribution ``cid`` (new when None) and load it into the store.
     Raises RejectedError (with the outcome) or WriteFailedError; in both cases nothing changed."""
     try:
@@ -82,7 +107,7 @@ def accept(dataset: Dataset, body: bytes, fmt: formats.Format, author: str, sett
         raise BadInputError(f"The contribution is not UTF-8 (byte {err.start}).") from None
     folder = dataset.contributions
     with folder.lock():
-        outcome = check(dataset, body, fmt, settings, replacing=cid)
+        outcome = check(dataset, body, fmt, settings, replacing=cid, runner=runner)
         if outcome.errors or not outcome.conforms:
             raise RejectedError(outcome)
         target = cid or folder.new_id()

@@ -24,6 +24,7 @@ from .context import app_context, public_base, rewriter
 from .errors import documented
 from .middleware import ACCESS_LOG
 from .pages import render
+from .workers import client_key, lanes
 
 router = APIRouter()
 """Refused writes: method, path (never the query string), client and reason; never a token."""
@@ -130,8 +131,18 @@ async def validate(request: Request) -> Response:
     ctx = app_context(request)
     # The contributor may have written this server's own IRIs: they mean the canonical ones.
     canonical = rewriter(request).bytes_to_canonical(body)
-    outcome = await run_in_threadpool(gate.check, ctx.dataset, canonical, fmt, ctx.settings)
+    outcome = await run_in_threadpool(gate.check, ctx.dataset, canonical, fmt, ctx.settings, None, _runner(request))
     return _negotiated_outcome(request, outcome, body)
+
+
+def _runner(request: Request) -> gate.Runner | None:
+    """Validation in the worker lane, for this client, within the validation time limit (None: a remote
+    store, whose validations run on this thread)."""
+    found, client = lanes(request), client_key(request)
+    timeout = app_context(request).settings.validation_timeout
+    if found is None:
+        return None
+    return lambda job: found.run("validation", job, client, timeout)
 
 
 @router.get("/contributions", summary="List contributions with author, time, size and status", response_class=Response,
@@ -179,7 +190,7 @@ async def _write(request: Request, cid: str | None) -> Response:
     fmt = syntax_of(request, gate.ACCEPTED_SYNTAXES)
     rw = rewriter(request)
     body = rw.bytes_to_canonical(await read_body(request, ctx.settings.max_body_bytes))
-    record = await run_in_threadpool(gate.accept, ctx.dataset, body, fmt, author, ctx.settings, cid)
+    record = await run_in_threadpool(gate.accept, ctx.dataset, body, fmt, author, ctx.settings, cid, _runner(request))
     location = f"{public_base(request)}contributions/{record.id}"
     payload = {**record.as_json(), "iri": rw.to_public(str(record.as_json()["iri"]))}
     return JSONResponse(payload, status_code=201 if cid is None else 200, headers={"Location": location})

@@ -17,6 +17,7 @@ from ..errors import (
     BadInputError,
     LinkedDataError,
     NotAcceptableError,
+    OverloadedError,
     PayloadTooLargeError,
     QueryRefusedError,
     QueryTimeoutError,
@@ -49,6 +50,7 @@ STATUS: dict[type[LinkedDataError], int] = {
     ResourceNotFoundError: 404,
     QueryRefusedError: 403,
     QueryTimeoutError: 503,
+    OverloadedError: 503,
     LinkedDataError: 500,
 }
 
@@ -61,7 +63,7 @@ def status_for(error: LinkedDataError) -> int:
     return 500
 
 
-RETRY_LATER: tuple[type[LinkedDataError], ...] = (QueryTimeoutError, StoreUnavailableError)
+RETRY_LATER: tuple[type[LinkedDataError], ...] = (QueryTimeoutError, StoreUnavailableError, OverloadedError)
 """Errors that pass: the answer tells the client when to try again."""
 RETRY_AFTER_SECONDS = "5"
 
