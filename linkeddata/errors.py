@@ -75,6 +75,10 @@ class UriTooLongError(PayloadTooLargeError):
     """A request's URI is over the limit (a long query sent by GET): 414, send it by POST."""
 
 
+class RequestTimeoutError(BadInputError):
+    """The request body stopped arriving (too slowly, or the client went away) before it was complete (408)."""
+
+
 class UnsupportedMediaTypeError(BadInputError):
     """A request body's Content-Type is not one we read (415)."""
 

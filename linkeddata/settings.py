@@ -40,6 +40,14 @@ class Settings:
     max_client_jobs: int = 32
     """Queries and validations one client (its bearer token, else its address) may have running or waiting at
     once; more are answered 503 with Retry-After."""
+    head_timeout: float = 10.0
+    """Seconds a request head (request line and headers) may take to arrive; then 408 and the connection closed."""
+    min_body_rate: int = 1_000
+    """Bytes a second a request body must keep arriving at (checked every 5 s); slower is cut with 408."""
+    max_connections_per_client: int = 100
+    """Connections one client address may hold open at once (per server process); more get 503 and are closed."""
+    shutdown_timeout: int = 10
+    """Seconds SIGTERM waits for requests in progress before cancelling them; the workers are killed then."""
     max_query_length: int = 100_000
     """Characters in a SPARQL query: longer gets 414 (GET) or 413 (POST)."""
     max_result_rows: int = 10_000

@@ -21,6 +21,7 @@ from ..errors import (
     PayloadTooLargeError,
     QueryRefusedError,
     QueryTimeoutError,
+    RequestTimeoutError,
     ResourceNotFoundError,
     StoreUnavailableError,
     UnsupportedMediaTypeError,
@@ -44,6 +45,7 @@ STATUS: dict[type[LinkedDataError], int] = {
     StoreUnavailableError: 503,
     UpstreamError: 502,
     UriTooLongError: 414,
+    RequestTimeoutError: 408,
     PayloadTooLargeError: 413,
     BadInputError: 400,
     NotAcceptableError: 406,
@@ -79,6 +81,7 @@ def error_headers(error: LinkedDataError) -> dict[str, str]:
 
 
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 406: "Not acceptable",
+          408: "Request timeout",
           413: "Too large", 414: "URI too long", 415: "Unsupported media type", 422: "Does not conform", 502: "Bad gateway",
           507: "Insufficient storage",
           503: "Unavailable", 500: "Server error"}
