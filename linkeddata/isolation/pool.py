@@ -306,8 +306,14 @@ class WorkerPool:
         worker.stop()
 
     def _fork(self) -> _Worker:
-        if self._warm_up is not None:
-            self._warm_up()
+        # One fork at a time in the whole process, never during a warm-up: a lock another thread holds at the
+        # instant of the fork stays held forever in the child (a burst of first validations lost one worker so).
+        with _FORK_LOCK:
+            if self._warm_up is not None:
+                self._warm_up()
+            return self._fork_now()
+
+    def _fork_now(self) -> _Worker:
         with self._lock, self._store.writes_paused():
             if self._closed:
                 raise OSError(f"the {self._name} pool is closed")
@@ -322,6 +328,8 @@ class WorkerPool:
             self._workers.add(worker)
             return worker
 
+
+_FORK_LOCK = threading.Lock()
 
 QueryPool = WorkerPool
 """The name the SPARQL side knew it by."""
