@@ -193,6 +193,7 @@ def fairness(port: int, heavy: int = 16, seconds: float = 20) -> None:
                     ask_statuses[doc_status] += 1
                     ask_times.append(doc_elapsed)
                     time.sleep(0.1)
+        print("cheap request times in order (ms):", " ".join(f"{t:.0f}" for t in ask_times))
         print(f"cheap requests alone: p50 {percentile(idle, .5):.0f} ms, p99 {percentile(idle, .99):.0f} ms")
         print(f"{heavy} heavy-query loops from 2 addresses, {seconds:g} s: ASK {{}} and a cached document from a third: "
               f"{len(ask_times)} requests, p50 {percentile(ask_times, .5):.0f} ms, p99 {percentile(ask_times, .99):.0f} ms, "

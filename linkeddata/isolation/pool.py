@@ -18,7 +18,7 @@ import stat
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe
@@ -221,16 +221,23 @@ class WorkerPool:
     async def run_async(self, job: Job, timeout: float) -> Any:
         """Run a job without blocking the event loop; the time limit includes waiting for a free worker."""
         deadline = time.monotonic() + timeout
-        future = self._threads.submit(self.run, job, timeout, deadline)
-        return await asyncio.wrap_future(future)
+        with self._counted():
+            future = self._threads.submit(self._run, job, timeout, deadline)
+            return await asyncio.wrap_future(future)
 
     def run(self, job: Job, timeout: float, deadline: float | None = None) -> Any:
         """Run a job on a worker (blocking). ``QueryTimeoutError`` once the deadline passes (503)."""
         deadline = time.monotonic() + timeout if deadline is None else deadline
+        with self._counted():
+            return self._run(job, timeout, deadline)
+
+    @contextlib.contextmanager
+    def _counted(self) -> Iterator[None]:
+        """Count a job from the moment it is submitted (waiting jobs too) until it is answered."""
         with self._lock:
             self._busy += 1
         try:
-            return self._run(job, timeout, deadline)
+            yield
         finally:
             with self._lock:
                 self._busy -= 1
