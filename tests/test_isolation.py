@@ -199,3 +199,13 @@ def test_a_cold_burst_of_validations_and_writes_all_succeed(tmp_path: Path) -> N
         assert set(statuses[:24]) == {200}
         assert validate(0) == 200
         assert write(99) in (201, 422)
+
+
+@pytest.mark.parametrize("path", ["/id/meeting/x%00y%E2%80%AEz%1B[31m", "/doc/meeting/a%E2%80%AEb%E2%81%A6",
+                                  "/doc/meeting/a?format=tt%E2%80%AEl%00", "/contributions/c%E2%80%AE%07"])
+@pytest.mark.parametrize("accept", ["text/plain", "text/html"])
+def test_error_bodies_escape_control_and_bidi_characters(client: TestClient, path: str, accept: str) -> None:
+    response = client.get(path, headers={"accept": accept})
+    assert 400 <= response.status_code < 500
+    assert not any(c in response.text for c in "\x00\x07\x1b\u202e\u2066")
+    assert "\\u202e" in response.text or "\\u2066" in response.text or "\\x00" in response.text

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -87,6 +88,16 @@ TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not f
           503: "Unavailable", 500: "Server error"}
 
 
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (but newline and tab) and the bidirectional controls, which could hide or reorder
+what an error message shows when it repeats a client's input (a path, a parameter)."""
+
+
+def printable(message: str) -> str:
+    """The message with each unsafe character written as a ``\\uXXXX`` escape."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", message)
+
+
 async def _handle(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LinkedDataError)
     status = status_for(exc)
@@ -95,10 +106,10 @@ async def _handle(request: Request, exc: Exception) -> Response:
         summary = {"message": str(exc), **json.loads(rewriter(request).text_to_public(report.as_json(exc.outcome)))}
         return JSONResponse(summary, status_code=status, headers=headers)
     if _wants_html(request.headers.get("accept")):
-        body = render("error.html", status=status, title=TITLES.get(status, "Error"), message=str(exc),
+        body = render("error.html", status=status, title=TITLES.get(status, "Error"), message=printable(str(exc)),
                       lang="en", base=public_base(request), alternates=[])
         return HTMLResponse(body, status_code=status, headers=headers)
-    return PlainTextResponse(str(exc) + "\n", status_code=status, headers=headers)
+    return PlainTextResponse(printable(str(exc)) + "\n", status_code=status, headers=headers)
 
 
 def _wants_html(accept: str | None) -> bool:
@@ -114,7 +125,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     with their headers (``Allow`` on a 405), like every other error."""
     assert isinstance(exc, StarletteHTTPException)
     message = {404: "No resource is published at this path.", 405: "This method is not allowed here."}.get(
-        exc.status_code, str(exc.detail))
+        exc.status_code, printable(str(exc.detail)))
     headers = dict(exc.headers or {})
     if exc.status_code == 405:  # the router names only the first route's methods: ask all of them
         headers["Allow"] = ", ".join(sorted(allowed_methods(request.app, request.scope)))
