@@ -8,6 +8,8 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import threading
+import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -209,3 +211,67 @@ def test_error_bodies_escape_control_and_bidi_characters(client: TestClient, pat
     assert 400 <= response.status_code < 500
     assert not any(c in response.text for c in "\x00\x07\x1b\u202e\u2066")
     assert "\\u202e" in response.text or "\\u2066" in response.text or "\\x00" in response.text
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?o ?q . ?r ?t ?u }"
+"""A cross join of the fixture with itself six times: minutes of work, stopped at the query timeout."""
+
+
+def _heavy_in_background(test_client: TestClient, who: str) -> tuple[threading.Thread, list[int]]:
+    statuses: list[int] = []
+
+    def run() -> None:
+        statuses.append(test_client.get("/sparql", params={"query": HEAVY},
+                                        headers={"authorization": f"Bearer {who}"}).status_code)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, statuses
+
+
+def _wait_until_busy(test_client: TestClient, busy: int) -> None:
+    pool = test_client.app.state.lanes.pool("query")  # type: ignore[attr-defined]
+    for _ in range(100):
+        if pool._busy >= busy:
+            return
+        time.sleep(0.05)
+
+
+def test_a_client_past_its_job_bound_gets_503_with_retry_after(project: Path) -> None:
+    settings = Settings(root=project, public_url=PUBLIC, query_timeout=3, query_workers=2, max_client_jobs=1)
+    with TestClient(create_app(settings)) as test_client:
+        thread, statuses = _heavy_in_background(test_client, "heavy")
+        _wait_until_busy(test_client, 1)
+        second = test_client.get("/sparql", params={"query": "ASK {}"}, headers={"authorization": "Bearer heavy"})
+        other = test_client.get("/sparql", params={"query": "ASK {}"}, headers={"authorization": "Bearer other"})
+        thread.join(timeout=30)
+    assert second.status_code == 503 and second.headers["retry-after"]
+    assert "already have 1" in second.text
+    assert other.status_code == 200
+    assert statuses == [503]  # the heavy query itself stopped at its time limit
+
+
+def test_the_express_lane_answers_while_heavy_queries_hold_every_worker(project: Path) -> None:
+    settings = Settings(root=project, public_url=PUBLIC, query_timeout=4, query_workers=1, express_workers=1)
+    with TestClient(create_app(settings)) as test_client:
+        running = [_heavy_in_background(test_client, "heavy") for _ in range(3)]
+        _wait_until_busy(test_client, 3)
+        cheap = test_client.get("/sparql", params={"query": "ASK {}"}, headers={"authorization": "Bearer cheap"})
+        express = test_client.app.state.lanes.pool("express")  # type: ignore[attr-defined]
+        assert express.pids, "the cheap query ran in the express lane"
+        for thread, _ in running:
+            thread.join(timeout=30)
+    assert cheap.status_code == 200 and cheap.json()["boolean"] is True
+    assert sorted(s for _, statuses in running for s in statuses) == [503, 503, 503]
+
+
+def test_a_query_over_the_memory_cap_gets_503_and_its_worker_is_replaced(project: Path) -> None:
+    settings = Settings(root=project, public_url=PUBLIC, query_timeout=20, query_workers=1, worker_memory_mb=64)
+    hog = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY RAND()"
+    with TestClient(create_app(settings)) as test_client:
+        assert test_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        before = set(test_client.app.state.lanes.pool("query").pids)  # type: ignore[attr-defined]
+        response = test_client.get("/sparql", params={"query": hog}, headers={"accept": "text/csv"})
+        assert response.status_code == 503, response.text[:200]
+        assert test_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
+        assert not before & set(test_client.app.state.lanes.pool("query").pids)  # type: ignore[attr-defined]
