@@ -21,6 +21,10 @@ class RdfSyntaxError(BadInputError):
         self.column = column
         super().__init__(self.location() + ": " + message)
 
+    def __reduce__(self) -> tuple[object, ...]:
+        """Pickled by its parts (it crosses from worker processes), not by its formatted message."""
+        return _rebuild_syntax_error, (type(self), self.message, self.source, self.line, self.column)
+
     def location(self) -> str:
         parts = [self.source]
         if self.line is not None:
@@ -28,6 +32,11 @@ class RdfSyntaxError(BadInputError):
             if self.column is not None:
                 parts.append(str(self.column))
         return ":".join(parts)
+
+
+def _rebuild_syntax_error(cls: type[RdfSyntaxError], message: str, source: str, line: int | None,
+                          column: int | None) -> RdfSyntaxError:
+    return cls(message, source=source, line=line, column=column)
 
 
 class UnknownFormatError(BadInputError):
@@ -54,12 +63,20 @@ class QueryTimeoutError(LinkedDataError):
     """A query ran past its time limit and was stopped."""
 
 
+class OverloadedError(LinkedDataError):
+    """This client already has as many jobs running or waiting as it may; retry later (503 with Retry-After)."""
+
+
 class PayloadTooLargeError(BadInputError):
     """A request body or query is over the configured limit."""
 
 
 class UriTooLongError(PayloadTooLargeError):
     """A request's URI is over the limit (a long query sent by GET): 414, send it by POST."""
+
+
+class RequestTimeoutError(BadInputError):
+    """The request body stopped arriving (too slowly, or the client went away) before it was complete (408)."""
 
 
 class UnsupportedMediaTypeError(BadInputError):

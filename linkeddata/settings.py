@@ -27,6 +27,28 @@ class Settings:
     """Seconds a SPARQL query may run before it is stopped and answered with 503."""
     query_workers: int = 2
     """Processes that run SPARQL queries, so a slow query never blocks the server."""
+    validation_workers: int = 2
+    """Processes that parse and validate submitted RDF (``/validate``, ``/contributions``), one job at a time each."""
+    validation_timeout: float = 30.0
+    """Seconds a validation may wait and run before it is stopped and answered with 503 (its worker replaced)."""
+    express_workers: int = 1
+    """Query processes kept for clients with nothing else running, so one client's heavy queries cannot make
+    everyone else's ``ASK {}`` wait. 0: none."""
+    worker_memory_mb: int = 512
+    """Memory (address space, MiB) a worker may add to what it inherits; past it, its job is answered 503 and the
+    worker replaced. 0: no cap."""
+    max_client_jobs: int = 32
+    """Queries and validations one client (its bearer token, else its address) may have running or waiting at
+    once; more are answered 503 with Retry-After."""
+    head_timeout: float = 10.0
+    """Seconds a request head (request line and headers) may take to arrive; then 408 and the connection closed."""
+    min_body_rate: int = 1_000
+    """Bytes a second a request body must keep arriving at (checked every 5 s); slower is cut with 408."""
+    max_connections_per_client: int = 100
+    """Connections one client address may hold open at once (per server process); more get 503 and are closed."""
+    shutdown_timeout: int = 8
+    """Seconds SIGTERM waits for requests in progress before cancelling them; the workers are killed then (the
+    process is gone about half a second later: under 10 s with the default)."""
     max_query_length: int = 100_000
     """Characters in a SPARQL query: longer gets 414 (GET) or 413 (POST)."""
     max_result_rows: int = 10_000
@@ -34,10 +56,13 @@ class Settings:
     """SPARQL SERVICE endpoints a query may call. Empty: SERVICE is refused."""
     max_body_bytes: int = 5_000_000
     """Largest contribution or validation request body."""
-    max_contribution_triples: int = 20_000
-    """Most triples one contribution may hold: SHACL validation costs ~0.1 ms a triple, so this bounds its time."""
+    max_contribution_triples: int = 5_000
+    """Most triples one contribution may hold (413 before validation starts): SHACL validation costs 1–2 ms a triple
+    on the bundled shapes, so this keeps a validation under ~10 s (800 meetings, 4,000 triples: 7.8 s)."""
     max_document_depth: int = 1_000
-    """Deepest nesting read from a submitted RDF document (XML elements; parsers' time or stack grows with it)."""
+    """Deepest nesting read from a submitted RDF document (JSON-LD objects and arrays, Turtle blank-node property
+    lists and collections, XML elements), checked before any parser runs: deeper is a client's 400. pyoxigraph
+    crashes on JSON-LD nested ~4,000 deep, and takes time quadratic in the depth of RDF/XML."""
     max_query_nesting: int = 200
     """Deepest nesting of ``{…}`` and ``(…)`` in a SPARQL query: the engine's recursion would exhaust a worker's
     stack far below what a query page allows (3,000 nested sub-queries crash it), so deeper is a client's 400."""

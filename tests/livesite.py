@@ -19,10 +19,17 @@ STARTUP_SECONDS = 60.0
 
 
 def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+    """A free port on 127.0.0.1: any, or the first free one of ``TEST_PORTS`` (``8110-8119``) when it is set."""
+    low, _, high = os.environ.get("TEST_PORTS", "0-0").partition("-")
+    for candidate in range(int(low), int(high or low) + 1):
+        with socket.socket() as sock:
+            try:
+                sock.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+            port: int = sock.getsockname()[1]
+            return port
+    raise RuntimeError(f"no free port in TEST_PORTS={os.environ['TEST_PORTS']}")
 
 
 def start_server(root: Path, port: int | None = None, **overrides: object) -> tuple[str, subprocess.Popen[bytes]]:

@@ -145,11 +145,11 @@ def corpus() -> list[Case]:
     not_utf8 = (PREFIX + 'ex:s ex:p "').encode() + b"\xff\xfe\xc3\x28" + b'" .\n'
     long_a = "a" * 90_000
     return [
-        # Size and depth: refused by count before SHACL, or by the parser's own depth limit.
-        Case("turtle list 100k deep, validate", "POST", "/validate", deep_list, TTL, status(413)),
-        Case("turtle list 100k deep, contribute", "POST", "/contributions", deep_list, TTL, status(413), auth=True),
-        Case("turtle blank nodes 100k deep, validate", "POST", "/validate", deep_bnodes, TTL, status(413)),
-        Case("turtle blank nodes 100k deep, contribute", "POST", "/contributions", deep_bnodes, TTL, status(413), auth=True),
+        # Depth: refused by the nesting pre-check before any parser runs (400, from /validate and /contributions).
+        Case("turtle list 100k deep, validate", "POST", "/validate", deep_list, TTL),
+        Case("turtle list 100k deep, contribute", "POST", "/contributions", deep_list, TTL, auth=True),
+        Case("turtle blank nodes 100k deep, validate", "POST", "/validate", deep_bnodes, TTL),
+        Case("turtle blank nodes 100k deep, contribute", "POST", "/contributions", deep_bnodes, TTL, auth=True),
         Case("JSON-LD arrays 100k deep", "POST", "/validate", b"[" * DEEP + b"]" * DEEP, JSONLD),
         Case("JSON-LD objects 100k deep", "POST", "/validate",
              b'{"http://example.org/p":' * DEEP + b"1" + b"}" * DEEP, JSONLD),
@@ -176,6 +176,12 @@ def corpus() -> list[Case]:
         Case("invalid UTF-8 Turtle", "POST", "/validate", not_utf8, TTL),
         Case("invalid UTF-8 JSON-LD", "POST", "/validate", b'{"@id": "http://example.org/\xff"}', JSONLD),
         Case("invalid UTF-8 contribution", "POST", "/contributions", not_utf8, TTL, status(400, 422), auth=True),
+        # A review decision is JSON from a curator: broken, deep or huge JSON never reaches a write (no review mode
+        # here, and the token is a contributor's: refused, whatever the body).
+        Case("review decision, broken JSON", "POST", "/contributions/c1/review", b'{"decision": ', {"Content-Type": "application/json"},
+             status(400, 403, 404), auth=True),
+        Case("review decision, JSON 100k deep", "POST", "/contributions/c1/review", b"[" * DEEP + b"]" * DEEP,
+             {"Content-Type": "application/json"}, status(400, 403, 404, 413), auth=True),
         Case("invalid UTF-8 SPARQL body", "POST", "/sparql", b"SELECT * { ?s ?p \"\xff\" }", SPARQL_QUERY),
         Case("invalid UTF-8 SPARQL form", "POST", "/sparql", b"query=%FF%FE",
              {"Content-Type": "application/x-www-form-urlencoded"}),

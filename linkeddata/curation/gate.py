@@ -8,8 +8,9 @@ import datetime as dt
 import errno
 import hashlib
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pyoxigraph as ox
 
@@ -180,22 +181,46 @@ def server_owned(triples: list[ox.Triple]) -> list[ValidationResult]:
             for t in triples if isinstance(t.subject, ox.NamedNode) and t.subject.value.startswith(_SERVER_OWNED_PREFIXES)]
 
 
+@dataclass(frozen=True)
+class ValidationJob:
+    """One contribution to check, picklable, so a worker process can run it on its snapshot of the store
+    (parsing and validating untrusted RDF never runs in the process that holds the connections)."""
+
+    body: bytes
+    format_name: str
+    root: Path
+    max_depth: int
+    max_triples: int
+    replacing: str | None = None
+    label = "validation"
+
+    def run(self, store: Store) -> ValidationOutcome:
+        existing = store if self.replacing is None else _WithoutGraph(store, graph_iri(self.replacing))
+        fmt = formats.by_name(self.format_name, formats.READABLE_RDF)
+        outcome = validate_contribution(existing, load_vocabulary(self.root), self.body, fmt, source_name="contribution",
+                                        max_depth=self.max_depth, max_triples=self.max_triples)
+        if outcome.errors:
+            return outcome
+        forged = server_owned(parse_untrusted(self.body, fmt, source="contribution", max_depth=self.max_depth))
+        return ValidationOutcome(results=(*forged, *outcome.results)) if forged else outcome
+
+
+Runner = Callable[[ValidationJob], ValidationOutcome]
+"""Where a validation runs: a worker pool's, or (the default) ``job.run`` on the dataset's store in this thread."""
+
+
 def check(dataset: Dataset, body: bytes, fmt: formats.Format, settings: Settings,
-          replacing: str | None = None) -> ValidationOutcome:
+          replacing: str | None = None, runner: Runner | None = None) -> ValidationOutcome:
     """What ``/validate`` answers: the contribution checked in the context of the current data, within the
     settings' limits (413 over ``max_contribution_triples``, before the costly SHACL step)."""
     dataset.sync_contributions()
-    existing: Store | _WithoutGraph = dataset.store if replacing is None else _WithoutGraph(dataset.store, graph_iri(replacing))
-    outcome = validate_contribution(existing, load_vocabulary(dataset.root), body, fmt, source_name="contribution",
-                                    max_depth=settings.max_document_depth, max_triples=settings.max_contribution_triples)
-    if outcome.errors:
-        return outcome
-    forged = server_owned(parse_untrusted(body, fmt, source="contribution", max_depth=settings.max_document_depth))
-    return ValidationOutcome(results=(*forged, *outcome.results)) if forged else outcome
+    job = ValidationJob(body, fmt.name, dataset.root, settings.max_document_depth,
+                        settings.max_contribution_triples, replacing)
+    return runner(job) if runner is not None else job.run(dataset.store)
 
 
 def accept(dataset: Dataset, body: bytes, fmt: formats.Format, writer: Writer, settings: Settings,
-           cid: str | None = None, conditions: Conditions = Conditions()) -> Answer:
+           cid: str | None = None, conditions: Conditions = Conditions(), runner: Runner | None = None) -> Answer:
     """Validate and, if nothing breaks, write contribution ``cid`` (new when None) and load it into the store.
     Raises RejectedError, ConflictError, ForbiddenError, PreconditionFailedError or WriteFailedError; in each
     case nothing changed. A retry with an answered Idempotency-Key gets the first answer back."""
@@ -216,18 +241,19 @@ def accept(dataset: Dataset, body: bytes, fmt: formats.Format, writer: Writer, s
         if reviewed and shared.is_shared(dataset.store):
             raise ForbiddenError("Review mode is not available over a shared store: only curators may write.")
         if reviewed:
-            _validated(dataset, text, fmt, settings, None)
+            _validated(dataset, text, fmt, settings, None, runner)
             try:
                 record = folder.write_pending(target, text, writer.name)
             except OSError as err:
                 raise write_failure(err) from err
             answer = Answer(202, record)
         elif isinstance(dataset.store, RemoteStore) and shared.is_shared(dataset.store):
-            record = _write_shared(dataset, dataset.store, text, fmt, writer, settings, target, cid, conditions)
+            record = _write_shared(dataset, dataset.store, text, fmt, writer, settings, target, cid, conditions,
+                                   runner)
             answer = Answer(201 if cid is None else 200, record)
         else:
             owner = _authorise(dataset, writer, cid, conditions.if_match) if cid else writer.name
-            record = _write(dataset, folder, text, fmt, owner, writer, settings, target, replacing=cid is not None)
+            record = _write(dataset, folder, text, fmt, owner, writer, settings, target, cid is not None, runner)
             answer = Answer(201 if cid is None else 200, record)
         if conditions.key is not None:
             ledger.answer(writer.name, conditions.key, target, answer.status, record)
@@ -257,7 +283,8 @@ def withdraw(dataset: Dataset, cid: str, writer: Writer | None = None, condition
         return Answer(204)
 
 
-def review(dataset: Dataset, cid: str, curator: Writer, accepted: bool, reason: str, settings: Settings) -> Answer:
+def review(dataset: Dataset, cid: str, curator: Writer, accepted: bool, reason: str, settings: Settings,
+           runner: Runner | None = None) -> Answer:
     """A curator's decision on a pending contribution: accepted, it is validated again against the data as it is
     now and published; rejected, it is kept with the reason, unpublished."""
     if not curator.curator:
@@ -273,7 +300,7 @@ def review(dataset: Dataset, cid: str, curator: Writer, accepted: bool, reason: 
             folder.reject_pending(cid, reason.strip())
             return Answer(200, folder.get(cid))
         text = folder.read(cid, PENDING).decode("utf-8").partition(CONTENT_MARKER)[2]
-        _validated(dataset, text, formats.TURTLE, settings, None)
+        _validated(dataset, text, formats.TURTLE, settings, None, runner)
         try:
             folder.publish_pending(cid)
         except OSError as err:
@@ -313,13 +340,14 @@ def _withdraw_shared(dataset: Dataset, store: RemoteStore, cid: str, writer: Wri
 
 
 def _write_shared(dataset: Dataset, store: RemoteStore, text: str, fmt: formats.Format, writer: Writer,
-                  settings: Settings, target: str, cid: str | None, conditions: Conditions) -> Contribution:
+                  settings: Settings, target: str, cid: str | None, conditions: Conditions,
+                  runner: Runner | None = None) -> Contribution:
     """The write through a shared store: validated against the store's state at counter n, committed only if the
     counter is still n (else validated again against the newer state). No local file: the store is the truth."""
     for _ in range(shared.MAX_ATTEMPTS):
         expected = shared.write_count(store)
         owner = _authorise(dataset, writer, cid, conditions.if_match) if cid else writer.name
-        _validated(dataset, text, fmt, settings, target if cid else None)
+        _validated(dataset, text, fmt, settings, target if cid else None, runner)
         keep = None
         if cid is not None:
             number = shared.version_count(store, cid) + 1
@@ -381,10 +409,11 @@ def _authorise(dataset: Dataset, writer: Writer | None, cid: str, if_match: str 
     return record.author
 
 
-def _validated(dataset: Dataset, text: str, fmt: formats.Format, settings: Settings, replacing: str | None) -> list[ox.Triple]:
+def _validated(dataset: Dataset, text: str, fmt: formats.Format, settings: Settings, replacing: str | None,
+               runner: Runner | None = None) -> list[ox.Triple]:
     """The contribution's triples, once it has no defects of its own (422) and breaks nothing others published (409)."""
     body = text.encode("utf-8")
-    outcome = check(dataset, body, fmt, settings, replacing=replacing)
+    outcome = check(dataset, body, fmt, settings, replacing=replacing, runner=runner)
     if outcome.errors:
         raise UnreadableError(outcome)
     if not outcome.conforms:
@@ -398,8 +427,8 @@ def _validated(dataset: Dataset, text: str, fmt: formats.Format, settings: Setti
 
 
 def _write(dataset: Dataset, folder: ContributionFolder, text: str, fmt: formats.Format, owner: str, writer: Writer,
-           settings: Settings, target: str, replacing: bool) -> Contribution:
-    _validated(dataset, text, fmt, settings, target if replacing else None)
+           settings: Settings, target: str, replacing: bool, runner: Runner | None = None) -> Contribution:
+    _validated(dataset, text, fmt, settings, target if replacing else None, runner)
     previous = folder.path(target).read_bytes() if replacing else None
     try:
         kept = folder.keep_version(target) if replacing else None

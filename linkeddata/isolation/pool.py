@@ -1,5 +1,7 @@
-"""Runs SPARQL queries in pre-forked worker processes: off the event loop, one at a time per worker, and a
-query past its time limit is really stopped (its process killed, reaped and replaced), never abandoned."""
+"""The one place untrusted work runs (SPARQL queries, parsing and validating submitted RDF): pre-forked worker
+processes, off the event loop, one job at a time per worker, each with a wall-clock deadline and a memory cap.
+A job past its deadline is really stopped (its process killed, reaped and replaced), never abandoned; a worker
+that dies (a parser's segfault, out of memory) is replaced and only its own request fails."""
 
 from __future__ import annotations
 
@@ -8,16 +10,20 @@ import contextlib
 import gc
 import logging
 import os
+import pickle
 import queue
+import resource
 import signal
 import stat
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection, Pipe
 from pathlib import Path
+from typing import Any, Protocol
 
 from ..errors import (
     BadInputError,
@@ -27,7 +33,7 @@ from ..errors import (
     QueryTimeoutError,
     UnknownFormatError,
 )
-from ..sparql.service import QueryFailedError, QueryJob, QueryOutcome, execute
+from ..sparql.service import QueryFailedError
 from ..store.embedded import EmbeddedStore
 
 log = logging.getLogger(__name__)
@@ -36,16 +42,42 @@ _PARENT_CHECK_SECONDS = 1.0
 """How often an idle worker checks that the server that forked it is still alive."""
 
 
+class Job(Protocol):
+    """Work for a worker: picklable, run there on the worker's snapshot of the store."""
+
+    @property
+    def label(self) -> str:
+        """What the job is, for messages ("query", "validation")."""
+        ...
+
+    def run(self, store: EmbeddedStore) -> Any:
+        """The answer (picklable); raises ``LinkedDataError`` for a client's mistake."""
+        ...
+
+
 class QueryAbortedError(QueryTimeoutError):
-    """A query worker died before answering (killed by the system, out of memory): the query was stopped."""
+    """A worker died before answering (a crash, out of memory, killed by the system): the job was stopped."""
+
+
+class WorkerMemoryError(QueryAbortedError):
+    """A job needed more memory than a worker may take (``worker_memory_mb``); the worker was replaced."""
 
 
 @dataclass(frozen=True)
 class _Failure:
-    """An error raised in a worker, sent back as data (exception objects do not always survive pickling)."""
+    """An error raised in a worker, sent back as data: its class name and message, or the error itself when it
+    pickles (one of ours that carries more than a message, such as an ``RdfSyntaxError``'s position)."""
 
     error: str
-    message: str
+    message: str | LinkedDataError
+
+
+def _error_state(err: LinkedDataError) -> str | LinkedDataError:
+    try:
+        pickle.loads(pickle.dumps(err))  # noqa: S301 -- our own object, round-tripped in this process
+    except Exception:  # noqa: BLE001 -- an error class that does not pickle: send its class name and message
+        return str(err)
+    return err
 
 
 _ERRORS: dict[str, type[LinkedDataError]] = {cls.__name__: cls for cls in (
@@ -54,9 +86,11 @@ _ERRORS: dict[str, type[LinkedDataError]] = {cls.__name__: cls for cls in (
 
 # --- The worker process ---------------------------------------------------------------------------------
 
-def _serve(conn: Connection, store: EmbeddedStore, parent: int) -> None:
+def _serve(conn: Connection, store: EmbeddedStore, parent: int, memory_mb: int) -> None:
     """A worker's loop: receive a job, answer with an outcome or a failure, until the server goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the server stops us.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the server's handler, copied by the fork
+    _cap_memory(memory_mb)
     while os.getppid() == parent:
         if not conn.poll(_PARENT_CHECK_SECONDS):
             continue
@@ -64,22 +98,49 @@ def _serve(conn: Connection, store: EmbeddedStore, parent: int) -> None:
             job = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(_answer(store, job))
+        answer = _answer(store, job)
+        conn.send(answer)
+        if isinstance(answer, _Failure) and answer.error == _OUT_OF_MEMORY:
+            return  # its heap may be in any state: the server replaces it
 
 
-def _answer(store: EmbeddedStore, job: QueryJob) -> QueryOutcome | _Failure:
+_OUT_OF_MEMORY = "memory"
+
+
+def _cap_memory(memory_mb: int) -> None:
+    """Cap the address space at what the fork inherited plus ``memory_mb``: past it allocations fail (Python's
+    MemoryError, or the engine aborts the process), in this worker only."""
+    if memory_mb <= 0:
+        return
     try:
-        return execute(store, job)
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+        inherited = next(int(line.split()[1]) * 1024 for line in status.splitlines() if line.startswith("VmSize:"))
+    except (OSError, StopIteration, ValueError):
+        return  # not Linux: no cap rather than a wrong one
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = inherited + memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit if hard == resource.RLIM_INFINITY else min(limit, hard), hard))
+
+
+def _answer(store: EmbeddedStore, job: Job) -> object:
+    try:
+        return job.run(store)
     except LinkedDataError as err:
-        return _Failure(type(err).__name__, str(err))
+        return _Failure(type(err).__name__, _error_state(err))
+    except MemoryError:
+        return _Failure(_OUT_OF_MEMORY, f"The {job.label} needed more memory than a worker may use; it was stopped.")
     except Exception:  # noqa: BLE001 -- a bug must reach the server's log and the client as a 500, not kill the worker
         return _Failure("bug", traceback.format_exc())
 
 
-def _raise_failure(failure: _Failure) -> None:
+def _raise_failure(failure: _Failure, label: str) -> None:
+    if isinstance(failure.message, LinkedDataError):
+        raise failure.message
     if failure.error == "bug":
-        log.error("SPARQL query worker failed:\n%s", failure.message)
-        raise LinkedDataError("The query could not be answered because of a server bug; it has been logged.")
+        log.error("a %s failed in its worker:\n%s", label, failure.message)
+        raise LinkedDataError(f"The {label} could not be completed because of a server bug; it has been logged.")
+    if failure.error == _OUT_OF_MEMORY:
+        raise WorkerMemoryError(failure.message)
     raise _ERRORS.get(failure.error, LinkedDataError)(failure.message)
 
 
@@ -91,12 +152,12 @@ class _Worker:
     conn: Connection
     generation: int
 
-    def ask(self, job: QueryJob, deadline: float) -> QueryOutcome | _Failure | None:
+    def ask(self, job: Job, deadline: float) -> object:
         """The worker's answer, or None if it did not come by the deadline. EOFError/OSError if it died."""
         self.conn.send(job)
         if not self.conn.poll(max(0.0, deadline - time.monotonic())):
             return None
-        reply: QueryOutcome | _Failure = self.conn.recv()
+        reply: object = self.conn.recv()
         return reply
 
     def alive(self) -> bool:
@@ -118,23 +179,29 @@ class _Worker:
 
 # --- The pool --------------------------------------------------------------------------------------------
 
-class QueryPool:
+class WorkerPool:
     """``size`` worker processes forked from the server, each holding a copy-on-write snapshot of the store.
 
-    A worker forked before the store's last write is replaced before it runs a query, so queries always see
-    the current data. Waiting happens on a private thread pool, never on the event loop.
+    A worker forked before the store's last write is replaced before it runs a job, so jobs always see the
+    current data. Waiting happens on a private thread pool, never on the event loop. ``warm_up`` runs in the
+    server before each fork, so what it loads (the shapes, parsers' first-use state) is inherited, not redone.
     """
 
-    def __init__(self, store: EmbeddedStore, size: int) -> None:
+    def __init__(self, store: EmbeddedStore, size: int, *, name: str = "query", memory_mb: int = 0,
+                 warm_up: Callable[[], object] | None = None) -> None:
         self._store = store
         self._size = max(1, size)
+        self._name = name
+        self._memory_mb = memory_mb
+        self._warm_up = warm_up
         self._idle: queue.Queue[_Worker | None] = queue.Queue()
         for _ in range(self._size):
             self._idle.put(None)  # forked on first use, on a pool thread, not on the event loop
         self._workers: set[_Worker] = set()
         self._lock = threading.Lock()
+        self._busy = 0
         self._closed = False
-        self._threads = ThreadPoolExecutor(max_workers=self._size, thread_name_prefix="sparql-pool")
+        self._threads = ThreadPoolExecutor(max_workers=self._size, thread_name_prefix=f"{name}-pool")
 
     @property
     def closed(self) -> bool:
@@ -146,29 +213,54 @@ class QueryPool:
         with self._lock:
             return sorted(w.pid for w in self._workers)
 
-    async def run_async(self, job: QueryJob, timeout: float) -> QueryOutcome:
+    @property
+    def saturated(self) -> bool:
+        """Every worker has a job (or one is waiting for them): a new job would queue."""
+        return self._busy >= self._size
+
+    async def run_async(self, job: Job, timeout: float) -> Any:
         """Run a job without blocking the event loop; the time limit includes waiting for a free worker."""
         deadline = time.monotonic() + timeout
-        future = self._threads.submit(self.run, job, timeout, deadline)
-        return await asyncio.wrap_future(future)
+        with self._counted():
+            future = self._threads.submit(self._run, job, timeout, deadline)
+            return await asyncio.wrap_future(future)
 
-    def run(self, job: QueryJob, timeout: float, deadline: float | None = None) -> QueryOutcome:
-        """Run a job on a worker (blocking). ``QueryTimeoutError`` once the deadline passes."""
+    def run(self, job: Job, timeout: float, deadline: float | None = None) -> Any:
+        """Run a job on a worker (blocking). ``QueryTimeoutError`` once the deadline passes (503)."""
         deadline = time.monotonic() + timeout if deadline is None else deadline
-        worker = self._checkout(deadline, timeout)
+        with self._counted():
+            return self._run(job, timeout, deadline)
+
+    @contextlib.contextmanager
+    def _counted(self) -> Iterator[None]:
+        """Count a job from the moment it is submitted (waiting jobs too) until it is answered."""
+        with self._lock:
+            self._busy += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._busy -= 1
+
+    def _run(self, job: Job, timeout: float, deadline: float) -> Any:
+        worker = self._checkout(job, deadline, timeout)
         try:
             reply = worker.ask(job, deadline)
         except (EOFError, OSError):
             self._replace(worker)
-            raise QueryAbortedError("The query worker stopped before answering (out of memory?); "
-                                    "the query was not completed.") from None
+            log.warning("a %s worker died during a %s; replaced", self._name, job.label)
+            raise QueryAbortedError(f"The worker running this {job.label} stopped before answering (it crashed "
+                                    f"or ran out of memory); the {job.label} was not completed.") from None
         if reply is None:
             self._replace(worker)
-            raise QueryTimeoutError(f"The query ran longer than the {timeout:g} s limit and was stopped.")
-        self._idle.put(worker)
+            raise QueryTimeoutError(f"The {job.label} ran longer than the {timeout:g} s limit and was stopped.")
         if isinstance(reply, _Failure):
-            _raise_failure(reply)
-        assert isinstance(reply, QueryOutcome)
+            if reply.error == _OUT_OF_MEMORY:
+                self._replace(worker)
+            else:
+                self._idle.put(worker)
+            _raise_failure(reply, job.label)
+        self._idle.put(worker)
         return reply
 
     def close(self) -> None:
@@ -180,19 +272,20 @@ class QueryPool:
             worker.stop()
         self._threads.shutdown(wait=False, cancel_futures=True)
 
-    def _checkout(self, deadline: float, timeout: float) -> _Worker:
+    def _checkout(self, job: Job, deadline: float, timeout: float) -> _Worker:
         try:
             worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
-            raise QueryTimeoutError(f"Every query worker stayed busy for {timeout:g} s; try again later.") from None
+            raise QueryTimeoutError(f"Every {self._name} worker stayed busy for {timeout:g} s; "
+                                    "try again later.") from None
         if self._closed:
             self._idle.put(worker)
-            raise QueryTimeoutError("The query service is shutting down.")
+            raise QueryTimeoutError("The service is shutting down.")
         if worker is None or worker.generation != self._store.generation or not worker.alive():
             try:
                 worker = self._fresh(worker)
             except OSError as err:
-                raise QueryAbortedError(f"Could not start a query worker: {err}") from None
+                raise QueryAbortedError(f"Could not start a worker for the {job.label}: {err}") from None
         return worker
 
     def _fresh(self, stale: _Worker | None) -> _Worker:
@@ -202,7 +295,7 @@ class QueryPool:
         try:
             return self._fork()
         except OSError:
-            self._idle.put(None)  # keep the slot: the next query tries to fork again
+            self._idle.put(None)  # keep the slot: the next job tries to fork again
             raise
 
     def _replace(self, worker: _Worker) -> None:
@@ -211,7 +304,7 @@ class QueryPool:
         try:
             self._idle.put(self._fork())
         except OSError:
-            log.exception("could not fork a SPARQL query worker")
+            log.exception("could not fork a %s worker", self._name)
             self._idle.put(None)
 
     def _retire(self, worker: _Worker) -> None:
@@ -220,19 +313,33 @@ class QueryPool:
         worker.stop()
 
     def _fork(self) -> _Worker:
+        # One fork at a time in the whole process, never during a warm-up: a lock another thread holds at the
+        # instant of the fork stays held forever in the child (a burst of first validations lost one worker so).
+        with _FORK_LOCK:
+            if self._warm_up is not None:
+                self._warm_up()
+            return self._fork_now()
+
+    def _fork_now(self) -> _Worker:
         with self._lock, self._store.writes_paused():
             if self._closed:
-                raise OSError("the query pool is closed")
+                raise OSError(f"the {self._name} pool is closed")
             ours, theirs = Pipe(duplex=True)
             generation, parent = self._store.generation, os.getpid()
             gc.freeze()  # the collector would otherwise write to every inherited object, un-sharing its page
             pid = os.fork()
             if pid == 0:  # pragma: no cover -- runs in the child, which never returns
-                _worker_main(ours, theirs, self._store, parent)
+                _worker_main(ours, theirs, self._store, parent, self._memory_mb)
             theirs.close()
             worker = _Worker(pid, ours, generation)
             self._workers.add(worker)
             return worker
+
+
+_FORK_LOCK = threading.Lock()
+
+QueryPool = WorkerPool
+"""The name the SPARQL side knew it by."""
 
 
 def _close_inherited_sockets(keep: int) -> None:
@@ -250,13 +357,13 @@ def _close_inherited_sockets(keep: int) -> None:
             continue
 
 
-def _worker_main(ours: Connection, theirs: Connection, store: EmbeddedStore, parent: int) -> None:
+def _worker_main(ours: Connection, theirs: Connection, store: EmbeddedStore, parent: int, memory_mb: int) -> None:
     """Entry point of a forked worker: serve until the server goes, then exit without running its cleanup."""
     code = 0
     try:
         ours.close()
         _close_inherited_sockets(keep=theirs.fileno())
-        _serve(theirs, store, parent)
+        _serve(theirs, store, parent, memory_mb)
     except BaseException:  # noqa: BLE001 -- nothing may unwind into the server's copied stack in the child
         code = 1
     finally:

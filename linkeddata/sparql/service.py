@@ -57,6 +57,11 @@ class QueryJob:
     format_name: str
     public_base: str
     max_rows: int
+    label = "query"
+
+    def run(self, store: Store) -> QueryOutcome:
+        """In a worker: the job's answer (see ``execute``)."""
+        return execute(store, self)
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@ is the one place that speaks rdflib, which pySHACL needs: terms go in and result
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from functools import cache
 
@@ -25,6 +26,17 @@ def shacl_results(data: Iterable[ox.Triple], vocabulary: Vocabulary) -> list[Val
     """pySHACL with no inference: ``sh:targetClass`` and ``sh:class`` already follow ``rdfs:subClassOf`` in the
     ontology mixed in as ``ont_graph``; RDFS inference would also invent types from domains and ranges and hide a
     missing ``rdf:type``. The shapes' SPARQL constraints are left out: the engine runs them (sparql_constraints.py)."""
+    with _ONE_AT_A_TIME:
+        return _shacl_results(data, vocabulary)
+
+
+_ONE_AT_A_TIME = threading.Lock()
+"""pySHACL and rdflib's SPARQL parser (pyparsing) are not safe to run from several threads at once (a burst of
+first validations broke every later one): in a worker process this lock is never contended; with a remote
+store, where validations run on the server's threads, it makes them take turns."""
+
+
+def _shacl_results(data: Iterable[ox.Triple], vocabulary: Vocabulary) -> list[ValidationResult]:
     shapes, ontology = _graphs(vocabulary)
     _, report, _ = shacl_validate(_graph(data), shacl_graph=shapes, ont_graph=ontology, inference="none",
                                   abort_on_first=False, allow_warnings=True, allow_infos=True,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import xml.parsers.expat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -12,62 +11,25 @@ from .. import formats
 from ..errors import RdfSyntaxError
 from ..settings import DEFAULTS
 from ..store.loading import parse_bytes, rdf_files
+from .nesting import check_nesting, position
 from .outcome import Document
 
 
 def parse_untrusted(data: bytes, fmt: formats.Format, source: str = "<input>", *,
                     max_depth: int = DEFAULTS.max_document_depth) -> list[ox.Triple]:
     """Triples of a document from outside: never fetches (remote JSON-LD contexts are refused by pyoxigraph) and
-    refuses XML entity declarations, which pyoxigraph would expand without bound ("billion laughs")."""
+    refuses XML entity declarations, which pyoxigraph would expand without bound ("billion laughs"), and documents
+    nesting deeper than ``max_depth`` (see nesting.py: deep JSON-LD crashes pyoxigraph; deep RDF/XML costs time
+    quadratic in the depth)."""
     if fmt is formats.RDF_XML and b"<!ENTITY" in data:
-        line, column = _position(data, data.index(b"<!ENTITY"))
+        line, column = position(data, data.index(b"<!ENTITY"))
         raise RdfSyntaxError("XML entity declarations are not accepted (they can expand without bound); "
                              "write IRIs in full or send Turtle", source=source, line=line, column=column)
-    if fmt is formats.RDF_XML:
-        _check_xml_depth(data, source, max_depth)
+    check_nesting(data, fmt, max_depth, source)
     triples = parse_bytes(data, fmt, source=source)
     if any(isinstance(term, ox.Triple) for t in triples for term in (t.subject, t.object)):
         raise RdfSyntaxError("RDF 1.2 triple terms are not accepted", source=source)
     return triples
-
-
-
-
-class _TooDeepError(Exception):
-    pass
-
-
-def _check_xml_depth(data: bytes, source: str, max_depth: int) -> None:
-    """RdfSyntaxError if elements nest deeper than ``max_depth`` (pyoxigraph's RDF/XML parser takes time quadratic
-    in the depth: 50,000 levels, 2.4 MB, cost 46 s of CPU, and no real document nests that deep); a linear pass of expat, which never
-    fetches a DTD (no external entity handler is set) and sees no entity declarations (refused before)."""
-    parser = xml.parsers.expat.ParserCreate()
-    depth = 0
-
-    def start(name: str, attributes: dict[str, str]) -> None:
-        nonlocal depth
-        depth += 1
-        if depth > max_depth:
-            raise _TooDeepError
-
-    def end(name: str) -> None:
-        nonlocal depth
-        depth -= 1
-
-    parser.StartElementHandler = start
-    parser.EndElementHandler = end
-    try:
-        parser.Parse(data, True)
-    except _TooDeepError:
-        raise RdfSyntaxError(f"elements nest deeper than {max_depth} levels", source=source,
-                             line=parser.CurrentLineNumber, column=parser.CurrentColumnNumber + 1) from None
-    except xml.parsers.expat.ExpatError:
-        pass  # malformed XML: pyoxigraph reports it next, with its own message
-
-
-def _position(data: bytes, offset: int) -> tuple[int, int]:
-    before = data[:offset]
-    return before.count(b"\n") + 1, offset - (before.rfind(b"\n") + 1) + 1
 
 
 def read_path(name: str) -> tuple[list[ox.Triple], Document]:

@@ -5,6 +5,7 @@ The CLI (``validate_paths``) and the HTTP service (``validate_contribution``) sh
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -115,3 +116,17 @@ def _caused_by(results: list[ValidationResult], contribution: list[ox.Triple],
     return [r for r in results if r.focus_node in touched
             and (r.value is None or r.path is None or (r.focus_node, r.path, r.value) in stated)
             and not (r.constraint == SH.MaxCountConstraintComponent and (r.focus_node, r.path) in superseded)]
+
+
+_WARM_LOCK = threading.Lock()
+_warmed: set[int] = set()
+
+
+def warm_up(vocabulary: Vocabulary) -> None:
+    """Run every check once on nothing, once per vocabulary and one thread at a time: the shapes' rdflib graphs
+    are built and the libraries' first-use state (pyparsing learns a parse action's arity on first use, not
+    thread-safely) is set in this process, before workers are forked from it."""
+    with _WARM_LOCK:
+        if id(vocabulary) not in _warmed:
+            check([], [], TripleIndex(), vocabulary)
+            _warmed.add(id(vocabulary))

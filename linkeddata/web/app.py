@@ -12,6 +12,7 @@ from ..store.dataset import Dataset
 from . import browse, contribute, errors, graphs, history, middleware, resources, site, sparql
 from .context import AppContext
 from .representation import RenderCache
+from .workers import lanes_for
 
 
 def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
@@ -23,6 +24,7 @@ def create_app(settings: Settings, dataset: Dataset | None = None) -> FastAPI:
     # The embedded store changes only through us (its generation says when); a remote one may not.
     max_age = settings.remote_cache_seconds if loaded.store.remote else None
     app.state.ctx = AppContext(settings, loaded, tokens, RenderCache(max_age=max_age))
+    app.state.lanes = lanes_for(settings, loaded)  # untrusted work runs in their worker processes
     errors.install(app)
     middleware.install(app, loaded)
     app.include_router(contribute.router)

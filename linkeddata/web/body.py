@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 
-from ..errors import BadInputError, PayloadTooLargeError
+from ..errors import BadInputError, PayloadTooLargeError, RequestTimeoutError
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -13,11 +13,14 @@ async def read_body(request: Request, limit: int) -> bytes:
     if declared.isdigit() and int(declared) > limit:
         raise PayloadTooLargeError(f"The request body is over the limit of {limit} bytes.")
     chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLargeError(f"The request body is over the limit of {limit} bytes.")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise PayloadTooLargeError(f"The request body is over the limit of {limit} bytes.")
+            chunks.append(chunk)
+    except ClientDisconnect:  # gone, or cut for sending too slowly (web/connections.py)
+        raise RequestTimeoutError("The request body did not arrive completely.") from None
     return b"".join(chunks)
 
 

@@ -36,6 +36,7 @@ from .errors import documented
 from .middleware import ACCESS_LOG
 from .pages import render
 from .representation import GZIP_ETAG_SUFFIX
+from .workers import client_key, lanes
 
 router = APIRouter()
 """Refused writes: method, path (never the query string), client and reason; never a token."""
@@ -161,8 +162,18 @@ async def validate(request: Request) -> Response:
     ctx = app_context(request)
     # The contributor may have written this server's own IRIs: they mean the canonical ones.
     canonical = rewriter(request).bytes_to_canonical(body)
-    outcome = await run_in_threadpool(gate.check, ctx.dataset, canonical, fmt, ctx.settings)
+    outcome = await run_in_threadpool(gate.check, ctx.dataset, canonical, fmt, ctx.settings, None, _runner(request))
     return _negotiated_outcome(request, outcome, body)
+
+
+def _runner(request: Request) -> gate.Runner | None:
+    """Validation in the worker lane, for this client, within the validation time limit (None: a remote
+    store, whose validations run on this thread)."""
+    found, client = lanes(request), client_key(request)
+    timeout = app_context(request).settings.validation_timeout
+    if found is None:
+        return None
+    return lambda job: found.run("validation", job, client, timeout)
 
 
 @router.get("/contributions", summary="List contributions with author, time, size and status", response_class=Response,
@@ -205,7 +216,7 @@ async def review_contribution(request: Request, cid: str) -> Response:
             or not isinstance(decision.get("reason", ""), str):
         raise BadInputError('Send {"decision": "accept"} or {"decision": "reject", "reason": "…"} as JSON.')
     answer = await run_in_threadpool(gate.review, ctx.dataset, check_id(cid), curator, decision["decision"] == "accept",
-                                     decision.get("reason", ""), ctx.settings)
+                                     decision.get("reason", ""), ctx.settings, _runner(request))
     assert answer.record is not None
     return _record_response(request, answer.record, answer.status, {})
 
@@ -246,7 +257,8 @@ async def _write(request: Request, cid: str | None) -> Response:
     rw = rewriter(request)
     body = rw.bytes_to_canonical(await read_body(request, ctx.settings.max_body_bytes))
     conditions = _conditions(request, body)
-    answer = await run_in_threadpool(gate.accept, ctx.dataset, body, fmt, writer, ctx.settings, cid, conditions)
+    answer = await run_in_threadpool(gate.accept, ctx.dataset, body, fmt, writer, ctx.settings, cid, conditions,
+                                    _runner(request))
     assert answer.record is not None
     return _record_response(request, answer.record, answer.status, _replay_header(answer))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -25,9 +26,11 @@ from ..errors import (
     BadInputError,
     LinkedDataError,
     NotAcceptableError,
+    OverloadedError,
     PayloadTooLargeError,
     QueryRefusedError,
     QueryTimeoutError,
+    RequestTimeoutError,
     ResourceNotFoundError,
     StoreUnavailableError,
     UnsupportedMediaTypeError,
@@ -56,12 +59,14 @@ STATUS: dict[type[LinkedDataError], int] = {
     StoreUnavailableError: 503,
     UpstreamError: 502,
     UriTooLongError: 414,
+    RequestTimeoutError: 408,
     PayloadTooLargeError: 413,
     BadInputError: 400,
     NotAcceptableError: 406,
     ResourceNotFoundError: 404,
     QueryRefusedError: 403,
     QueryTimeoutError: 503,
+    OverloadedError: 503,
     LinkedDataError: 500,
 }
 
@@ -74,7 +79,7 @@ def status_for(error: LinkedDataError) -> int:
     return 500
 
 
-RETRY_LATER: tuple[type[LinkedDataError], ...] = (QueryTimeoutError, StoreUnavailableError)
+RETRY_LATER: tuple[type[LinkedDataError], ...] = (QueryTimeoutError, StoreUnavailableError, OverloadedError)
 """Errors that pass: the answer tells the client when to try again."""
 RETRY_AFTER_SECONDS = "5"
 
@@ -90,10 +95,20 @@ def error_headers(error: LinkedDataError) -> dict[str, str]:
 
 
 TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found", 406: "Not acceptable",
-          409: "Conflict", 412: "Precondition failed",
+          408: "Request timeout", 409: "Conflict", 412: "Precondition failed",
           413: "Too large", 414: "URI too long", 415: "Unsupported media type", 422: "Does not conform", 502: "Bad gateway",
           507: "Insufficient storage",
           503: "Unavailable", 500: "Server error"}
+
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (but newline and tab) and the bidirectional controls, which could hide or reorder
+what an error message shows when it repeats a client's input (a path, a parameter)."""
+
+
+def printable(message: str) -> str:
+    """The message with each unsafe character written as a ``\\uXXXX`` escape."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", message)
 
 
 async def _handle(request: Request, exc: Exception) -> Response:
@@ -109,10 +124,10 @@ async def _handle(request: Request, exc: Exception) -> Response:
                                      for iri, where in exc.dependants.items()]
         return JSONResponse(summary, status_code=status, headers=headers)
     if _wants_html(request.headers.get("accept")):
-        body = render("error.html", status=status, title=TITLES.get(status, "Error"), message=str(exc),
+        body = render("error.html", status=status, title=TITLES.get(status, "Error"), message=printable(str(exc)),
                       lang="en", base=public_base(request), alternates=[])
         return HTMLResponse(body, status_code=status, headers=headers)
-    return PlainTextResponse(str(exc) + "\n", status_code=status, headers=headers)
+    return PlainTextResponse(printable(str(exc)) + "\n", status_code=status, headers=headers)
 
 
 def _wants_html(accept: str | None) -> bool:
@@ -128,7 +143,7 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     with their headers (``Allow`` on a 405), like every other error."""
     assert isinstance(exc, StarletteHTTPException)
     message = {404: "No resource is published at this path.", 405: "This method is not allowed here."}.get(
-        exc.status_code, str(exc.detail))
+        exc.status_code, printable(str(exc.detail)))
     headers = dict(exc.headers or {})
     if exc.status_code == 405:  # the router names only the first route's methods: ask all of them
         headers["Allow"] = ", ".join(sorted(allowed_methods(request.app, request.scope)))

@@ -12,6 +12,7 @@ import uvicorn
 from ..errors import LinkedDataError
 from ..settings import Settings
 from ..store.dataset import Dataset
+from . import connections
 
 _SETTINGS_ENV = "LINKEDDATA_SETTINGS_JSON"
 
@@ -46,6 +47,8 @@ def serve(settings: Settings) -> None:
 def _run(app: Any, settings: Settings, **extra: Any) -> None:
     uvicorn.run(
         app, host=settings.host, port=settings.port,
+        http=connections.configure(settings),  # h11 with head, body-rate and per-address connection limits
+        timeout_graceful_shutdown=settings.shutdown_timeout,
         proxy_headers=False,  # X-Forwarded-* count only with --trust-proxy, in web/context.py
         access_log=False,  # ours (web/middleware.py) leaves out query strings, where a careless client may put a token
         timeout_keep_alive=30,  # outlast clients' idle pools, so a kept-alive connection is not cut as it is reused
@@ -56,4 +59,6 @@ def app_from_env() -> object:
     """App factory for worker processes: the settings travel through the environment as JSON."""
     from .app import create_app
 
-    return create_app(Settings.from_json(os.environ[_SETTINGS_ENV]))
+    settings = Settings.from_json(os.environ[_SETTINGS_ENV])
+    connections.configure(settings)
+    return create_app(settings)

@@ -27,7 +27,7 @@ from ..errors import (
     UnsupportedMediaTypeError,
     UriTooLongError,
 )
-from ..isolation.pool import QueryPool
+from ..isolation.lanes import Lanes
 from ..publishing.negotiation import negotiate
 from ..publishing.rewrite import IriRewriter
 from ..publishing.serialize import public_prefixes
@@ -36,23 +36,23 @@ from ..sparql.description import example_queries, service_description
 from ..sparql.query import QueryShape, ResultKind, check_query, dataset_for
 from ..sparql.service import QueryJob, QueryOutcome, execute, offers_for, write_graph
 from ..store.base import Store
-from ..store.embedded import EmbeddedStore
 from ..terms import show_iri
 from .body import read_body, utf8
 from .context import app_context, rewriter
 from .errors import documented, error_headers, status_for
 from .pages import render
+from .workers import client_key, lanes
 
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Stop the query workers when the application shuts down (the pool itself starts on the first query)."""
+    """Stop the workers when the application shuts down (each pool starts on its first job)."""
     try:
         yield
     finally:
-        pool: QueryPool | None = getattr(app.state, "sparql_pool", None)
-        if pool is not None:
-            pool.close()
+        found: Lanes | None = getattr(app.state, "lanes", None)
+        if found is not None:
+            found.close()
         executor: ThreadPoolExecutor | None = getattr(app.state, "remote_sparql_executor", None)
         if executor is not None:
             executor.shutdown(wait=False, cancel_futures=True)
@@ -209,9 +209,11 @@ async def _run(request: Request, params: ProtocolRequest, shape: QueryShape,
     job = QueryJob(public.text_to_canonical(params.query), graphs, shape.kind, fmt.name,
                    public.public_base, settings.max_result_rows)
     dataset = app_context(request).dataset
-    if dataset.embedded is None:
+    found = lanes(request)
+    if found is None:
         return await _remote(request, dataset.store, job, settings.query_timeout)
-    return await _pool(request, dataset.embedded).run_async(job, settings.query_timeout)
+    outcome: QueryOutcome = await found.run_async("query", job, client_key(request), settings.query_timeout)
+    return outcome
 
 
 async def _remote(request: Request, store: Store, job: QueryJob, timeout: float) -> QueryOutcome:
@@ -228,17 +230,6 @@ async def _remote(request: Request, store: Store, job: QueryJob, timeout: float)
         return await asyncio.wait_for(loop.run_in_executor(executor, execute, store, job), timeout + 1)
     except TimeoutError:
         raise QueryTimeoutError(f"The remote store did not answer within {timeout} s.") from None
-
-
-def _pool(request: Request, store: EmbeddedStore) -> QueryPool:
-    """The application's query pool, created on the first query (so apps that never query never fork)."""
-    state = request.app.state
-    with _POOL_LOCK:
-        pool: QueryPool | None = getattr(state, "sparql_pool", None)
-        if pool is None or pool.closed:
-            pool = QueryPool(store, app_context(request).settings.query_workers)
-            state.sparql_pool = pool
-    return pool
 
 
 def _result_headers(outcome: QueryOutcome, settings: Settings) -> dict[str, str]:
