@@ -273,5 +273,6 @@ def test_a_query_over_the_memory_cap_gets_503_and_its_worker_is_replaced(project
         before = set(test_client.app.state.lanes.pool("query").pids)  # type: ignore[attr-defined]
         response = test_client.get("/sparql", params={"query": hog}, headers={"accept": "text/csv"})
         assert response.status_code == 503, response.text[:200]
+        assert "stopped before answering" in response.text
         assert test_client.get("/sparql", params={"query": "ASK {}"}).status_code == 200
         assert not before & set(test_client.app.state.lanes.pool("query").pids)  # type: ignore[attr-defined]

@@ -105,6 +105,8 @@ def _serve(conn: Connection, store: EmbeddedStore, parent: int, memory_mb: int) 
 
 
 _OUT_OF_MEMORY = "memory"
+_CAUSES = {"crash": "it crashed on this input", _OUT_OF_MEMORY: "it needed more memory than a worker may use",
+           "unknown": "it crashed or ran out of memory"}
 
 
 def _cap_memory(memory_mb: int) -> None:
@@ -167,6 +169,20 @@ class _Worker:
         except ChildProcessError:
             return False
         return pid == 0
+
+    def death(self) -> str:
+        """Why the process ended, once its end of the pipe closed: "crash", "memory" (killed by the kernel's
+        out-of-memory killer) or "unknown"."""
+        try:
+            pid, status = os.waitpid(self.pid, 0)
+        except ChildProcessError:
+            return "unknown"
+        if pid == 0 or not os.WIFSIGNALED(status):
+            return "unknown"
+        # The engine aborts (SIGABRT) both on a failed allocation and on a stack overflow: that says neither.
+        causes: dict[int, str] = {signal.SIGSEGV: "crash", signal.SIGBUS: "crash", signal.SIGILL: "crash",
+                                  signal.SIGKILL: _OUT_OF_MEMORY}
+        return causes.get(os.WTERMSIG(status), "unknown")
 
     def stop(self) -> None:
         """Kill and reap the process (SIGKILL: a query stuck in the engine does not check for signals)."""
@@ -247,10 +263,12 @@ class WorkerPool:
         try:
             reply = worker.ask(job, deadline)
         except (EOFError, OSError):
+            cause = worker.death()
             self._replace(worker)
-            log.warning("a %s worker died during a %s; replaced", self._name, job.label)
-            raise QueryAbortedError(f"The worker running this {job.label} stopped before answering (it crashed "
-                                    f"or ran out of memory); the {job.label} was not completed.") from None
+            log.warning("a %s worker died during a %s (%s); replaced", self._name, job.label, cause)
+            error = WorkerMemoryError if cause == _OUT_OF_MEMORY else QueryAbortedError
+            raise error(f"The worker running this {job.label} stopped before answering ({_CAUSES[cause]}); "
+                        f"the {job.label} was not completed.") from None
         if reply is None:
             self._replace(worker)
             raise QueryTimeoutError(f"The {job.label} ran longer than the {timeout:g} s limit and was stopped.")
