@@ -255,6 +255,8 @@ def test_a_replaced_version_is_kept_and_named(client: TestClient, tokens: dict[s
     finally:
         events.remove_listener(seen.append)
     assert replaced["revisionOf"] == f"{PUBLIC}id/contribution/{town}/version/1"
+    listed = {c["id"]: c for c in client.get("/contributions").json()["contributions"]}
+    assert listed[town]["revisionOf"] == replaced["revisionOf"]  # the listing speaks of the serving origin too
     old = client.get(f"/contributions/{town}/versions/1")
     assert old.status_code == 200 and '"Lao Cai"@en' in old.text
     assert "wasRevisionOf" in client.get(f"/contributions/{town}").text

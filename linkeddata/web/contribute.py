@@ -180,9 +180,8 @@ def _runner(request: Request) -> gate.Runner | None:
             responses=documented(JSON_TYPE))
 def list_contributions(request: Request) -> Response:
     """Published contributions for everyone; with a token, also its own pending ones (a curator's: all)."""
-    rw = rewriter(request)
     records = gate.records(app_context(request).dataset, _reader(request))
-    return JSONResponse({"contributions": [{**r.as_json(), "iri": rw.to_public(contribution_iri(r.id))} for r in records]})
+    return JSONResponse({"contributions": [_public_record(request, r) for r in records]})
 
 
 @router.post("/contributions", status_code=201, summary="Add a contribution (Turtle); needs a bearer token",
@@ -263,12 +262,18 @@ async def _write(request: Request, cid: str | None) -> Response:
     return _record_response(request, answer.record, answer.status, _replay_header(answer))
 
 
-def _record_response(request: Request, record: Contribution, status: int, headers: dict[str, str]) -> Response:
+def _public_record(request: Request, record: Contribution) -> dict[str, object]:
+    """A contribution's record as JSON, its IRIs at the serving origin (as everything else it answers)."""
     rw = rewriter(request)
     payload = record.as_json()
-    payload["iri"] = rw.to_public(str(payload["iri"]))
+    payload["iri"] = rw.to_public(contribution_iri(record.id))
     if isinstance(payload.get("revisionOf"), str):
         payload["revisionOf"] = rw.to_public(str(payload["revisionOf"]))
+    return payload
+
+
+def _record_response(request: Request, record: Contribution, status: int, headers: dict[str, str]) -> Response:
+    payload = _public_record(request, record)
     location = f"{public_base(request)}contributions/{record.id}"
     return JSONResponse(payload, status_code=status, headers={"Location": location, **headers})
 
