@@ -158,6 +158,17 @@ def test_head_options_and_write_methods(mini_client: TestClient) -> None:
         assert "GET" in response.headers["allow"]
 
 
+def test_head_answers_the_headers_of_get_gzip_included(real_client: TestClient) -> None:
+    """A cache that learns a document from HEAD must see what GET would send: same encoding, tag and length."""
+    path, headers = "/doc/meeting/guangxi-joint-working-committee-15", {"accept": "text/turtle",
+                                                                        "accept-encoding": "gzip"}
+    get, head = real_client.get(path, headers=headers), real_client.head(path, headers=headers)
+    assert get.headers["content-encoding"] == "gzip"
+    for name in ("content-encoding", "etag", "vary", "content-length", "content-type"):
+        assert head.headers.get(name) == get.headers.get(name), name
+    assert head.content == b""
+
+
 def test_cors_preflight_and_exposed_headers(mini_client: TestClient) -> None:
     pre = mini_client.options("/doc/meeting/alpha", headers={"origin": "https://x.example", "access-control-request-method": "GET"})
     assert pre.status_code == 200

@@ -53,7 +53,7 @@ class HeadAsGet:
                 return
             await send(message)
 
-        await self.app({**scope, "method": "GET"}, receive, headers_only)
+        await self.app({**scope, "method": "GET", "asked_method": "HEAD"}, receive, headers_only)
 
 
 class TrailingSlash:
@@ -109,7 +109,7 @@ class AccessLog:
             await self.app(scope, receive, noting_status)
         finally:
             client = scope["client"][0] if scope.get("client") else "-"
-            ACCESS_LOG.info("%s %s %s %d %.1fms", client, scope["method"], quote(scope["path"], safe="/:@%+,;="),
+            ACCESS_LOG.info("%s %s %s %d %.1fms", client, scope.get("asked_method", scope["method"]), quote(scope["path"], safe="/:@%+,;="),
                             status, (time.perf_counter() - started) * 1000)
 
 
@@ -214,11 +214,11 @@ def install(app: FastAPI, dataset: Dataset) -> None:
     from .resources import DocumentShortcut  # here: resources imports web/errors, which imports this module
 
     app.add_middleware(DocumentShortcut)
-    app.add_middleware(HeadAsGet)
     app.add_middleware(TrailingSlash)
     app.add_middleware(FollowContributions, dataset=dataset)
     app.add_middleware(AccessLog)
     app.add_middleware(SecurityHeaders, routes_of=app)
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     app.add_middleware(GzipEtags)
+    app.add_middleware(HeadAsGet)  # outside gzip: a HEAD gets the headers its GET gets, encoding included
     app.add_middleware(PathCors, routes_of=app)
