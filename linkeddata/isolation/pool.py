@@ -6,7 +6,9 @@ that dies (a parser's segfault, out of memory) is replaced and only its own requ
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
+import ctypes
 import gc
 import logging
 import os
@@ -90,6 +92,7 @@ def _serve(conn: Connection, store: EmbeddedStore, parent: int, memory_mb: int) 
     """A worker's loop: receive a job, answer with an outcome or a failure, until the server goes away."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group; the server stops us.
     signal.signal(signal.SIGTERM, signal.SIG_DFL)  # not the server's handler, copied by the fork
+    _die_with(parent)
     _cap_memory(memory_mb)
     while os.getppid() == parent:
         if not conn.poll(_PARENT_CHECK_SECONDS):
@@ -107,6 +110,21 @@ def _serve(conn: Connection, store: EmbeddedStore, parent: int, memory_mb: int) 
 _OUT_OF_MEMORY = "memory"
 _CAUSES = {"crash": "it crashed on this input", _OUT_OF_MEMORY: "it needed more memory than a worker may use",
            "unknown": "it crashed or ran out of memory"}
+
+
+def _die_with(parent: int) -> None:
+    """Ask the kernel to kill this worker when the thread that forked it ends (Linux's PR_SET_PDEATHSIG; forks
+    happen on the pool's own threads, which live as long as the pool): a server that dies or exits mid-query
+    leaves no worker running the query on. Elsewhere the loop's parent check, between jobs, is all there is."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the server was gone before the request took effect
+        os._exit(0)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 def _cap_memory(memory_mb: int) -> None:
@@ -244,8 +262,14 @@ class WorkerPool:
     def run(self, job: Job, timeout: float, deadline: float | None = None) -> Any:
         """Run a job on a worker (blocking). ``QueryTimeoutError`` once the deadline passes (503)."""
         deadline = time.monotonic() + timeout if deadline is None else deadline
-        with self._counted():
-            return self._run(job, timeout, deadline)
+        with self._counted():  # on a pool thread, as run_async: workers are forked only there (see _die_with)
+            try:
+                future = self._threads.submit(self._run, job, timeout, deadline)
+                return future.result()
+            except (RuntimeError, concurrent.futures.CancelledError):  # submitted to, or queued in, a closed pool
+                if not self._closed:
+                    raise
+                raise QueryTimeoutError("The service is shutting down.") from None
 
     @contextlib.contextmanager
     def _counted(self) -> Iterator[None]:
@@ -259,6 +283,8 @@ class WorkerPool:
                 self._busy -= 1
 
     def _run(self, job: Job, timeout: float, deadline: float) -> Any:
+        if time.monotonic() >= deadline:  # it waited its whole time for a pool thread: no worker is spent on it
+            raise QueryTimeoutError(f"Every {self._name} worker stayed busy for {timeout:g} s; try again later.")
         worker = self._checkout(job, deadline, timeout)
         try:
             reply = worker.ask(job, deadline)
