@@ -283,7 +283,7 @@ def test_write_failure_is_a_clear_5xx_and_changes_nothing(client: TestClient, pr
         raise OSError(error, "simulated failure")
 
     before = state(project, client)
-    monkeypatch.setattr(contributions, "_atomic_write", failing)
+    monkeypatch.setattr(contributions, "write_whole", failing)
     response = client.post("/contributions", content=GOOD, headers=auth(token))
     assert response.status_code == status
     assert "simulated failure" in response.text

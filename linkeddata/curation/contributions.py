@@ -7,17 +7,15 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import hashlib
-import os
 import re
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..durable import folder_lock, fsync_folder, write_whole
 from ..errors import ResourceNotFoundError
 from ..namespaces import BASE, DCTERMS, FOAF, GRAPH, ID, PROV, RDF, RDFS, XSD
 
@@ -129,16 +127,9 @@ class ContributionFolder:
     def path(self, cid: str) -> Path:
         return self.folder / f"{check_id(cid)}.ttl"
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self) -> contextlib.AbstractContextManager[None]:
         """Serialises writers across threads and processes (``--workers``): one gate at a time."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with (self.folder / ".lock").open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        return folder_lock(self.folder)
 
     def new_id(self) -> str:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
@@ -153,7 +144,7 @@ class ContributionFolder:
               editor: str | None = None) -> Contribution:
         """Write (or replace) contribution ``cid`` atomically; returns its record."""
         text, record = with_provenance(cid, content, author, revision_of, editor)
-        _atomic_write(self.path(cid), text.encode("utf-8"))
+        write_whole(self.path(cid), text.encode("utf-8"))
         return record
 
     def keep_version(self, cid: str) -> tuple[int, Path]:
@@ -162,7 +153,7 @@ class ContributionFolder:
         folder.mkdir(parents=True, exist_ok=True)
         number = 1 + max((int(p.stem) for p in folder.glob("*.ttl") if p.stem.isdigit()), default=0)
         target = folder / f"{number}.ttl"
-        _atomic_write(target, self.path(cid).read_bytes())
+        write_whole(target, self.path(cid).read_bytes())
         return number, target
 
     def read_version(self, cid: str, number: int) -> bytes:
@@ -175,9 +166,9 @@ class ContributionFolder:
         """Undo a write whose loading failed: the previous version back, or no file at all."""
         if previous is None:
             self.path(cid).unlink(missing_ok=True)
-            _fsync_folder(self.folder)
+            fsync_folder(self.folder)
         else:
-            _atomic_write(self.path(cid), previous)
+            write_whole(self.path(cid), previous)
 
     def withdraw(self, cid: str) -> None:
         """Move the file to ``withdrawn/`` (kept for the record, no longer loaded)."""
@@ -187,8 +178,8 @@ class ContributionFolder:
         target = self.folder / WITHDRAWN / source.name
         target.parent.mkdir(exist_ok=True)
         source.replace(target)
-        _fsync_folder(self.folder)
-        _fsync_folder(target.parent)
+        fsync_folder(self.folder)
+        fsync_folder(target.parent)
 
     def read(self, cid: str, status: str = "accepted") -> bytes:
         path = self._path_in(status, cid)
@@ -215,22 +206,22 @@ class ContributionFolder:
     def write_pending(self, cid: str, content: str, author: str) -> Contribution:
         text, record = with_provenance(cid, content, author)
         (self.folder / PENDING).mkdir(parents=True, exist_ok=True)
-        _atomic_write(self._path_in(PENDING, cid), text.encode("utf-8"))
+        write_whole(self._path_in(PENDING, cid), text.encode("utf-8"))
         return replace(record, status=PENDING)
 
     def publish_pending(self, cid: str) -> None:
         """Move a pending file into the folder, where it is loaded (one rename: never half published)."""
         self._path_in(PENDING, cid).replace(self.path(cid))
-        _fsync_folder(self.folder)
-        _fsync_folder(self.folder / PENDING)
+        fsync_folder(self.folder)
+        fsync_folder(self.folder / PENDING)
 
     def reject_pending(self, cid: str, reason: str) -> None:
         target = self._path_in(REJECTED, cid)
         target.parent.mkdir(exist_ok=True)
-        _atomic_write(target.with_suffix(".reason"), reason.encode("utf-8"))
+        write_whole(target.with_suffix(".reason"), reason.encode("utf-8"))
         self._path_in(PENDING, cid).replace(target)
-        _fsync_folder(self.folder / PENDING)
-        _fsync_folder(target.parent)
+        fsync_folder(self.folder / PENDING)
+        fsync_folder(target.parent)
 
     def _path_in(self, status: str, cid: str) -> Path:
         return self.path(cid) if status == "accepted" else self.folder / status / f"{check_id(cid)}.ttl"
@@ -284,22 +275,3 @@ def _size(path: Path) -> int:
         return 0
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
-    try:
-        with tmp.open("wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        tmp.replace(path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    _fsync_folder(path.parent)
-
-
-def _fsync_folder(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

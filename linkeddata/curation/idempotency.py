@@ -10,8 +10,9 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ..durable import write_whole
 from ..errors import BadInputError
-from .contributions import Contribution, _atomic_write
+from .contributions import Contribution
 
 FOLDER = ".idempotency"
 KEEP_SECONDS = 7 * 24 * 3600
@@ -108,7 +109,7 @@ class KeyLedger:
 
     def _store(self, name: str, text: str) -> None:
         self.folder.mkdir(parents=True, exist_ok=True)
-        _atomic_write(self.folder / f"{name}.json", text.encode("utf-8"))
+        write_whole(self.folder / f"{name}.json", text.encode("utf-8"))
 
 
 def entry_name(writer: str, key: IdempotencyKey) -> str:

@@ -5,15 +5,12 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import fcntl
 import functools
 import json
-import os
-import secrets
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from ..durable import folder_lock, write_whole
 from .patch import Patch
 
 FOLDER_NAME = "history"
@@ -74,16 +71,9 @@ class VersionLog:
     def exists(self) -> bool:
         return self.folder.is_dir()
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self) -> contextlib.AbstractContextManager[None]:
         """One appender at a time, across threads and processes."""
-        self.folder.mkdir(parents=True, exist_ok=True)
-        with (self.folder / ".lock").open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+        return folder_lock(self.folder)
 
     def versions(self) -> list[Version]:
         """Every recorded version, oldest first (files already read are not read again: they never change)."""
@@ -98,21 +88,7 @@ class VersionLog:
         """Write version N as ``v0000000N.json``: fsynced, then linked into place (fails if N exists)."""
         path = self.folder / f"v{version.number:08d}.json"
         data = json.dumps({**version.as_json(), "patch": version.patch_text}, ensure_ascii=False, indent=1)
-        tmp = self.folder / f".{path.name}.{secrets.token_hex(4)}.tmp"
-        try:
-            with tmp.open("wb") as handle:
-                handle.write(data.encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.link(tmp, path)
-        finally:
-            tmp.unlink(missing_ok=True)
-        fd = os.open(self.folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
+        write_whole(path, data.encode("utf-8"), exclusive=True)
 
 def _read(path: Path) -> Version:
     data = json.loads(path.read_text(encoding="utf-8"))
